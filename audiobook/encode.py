@@ -1,0 +1,125 @@
+"""Encode the streamed mix to a constant-bit-rate MP3 and tag it: title, date, transcript, cover, chapters.
+
+Only this module touches lameenc and mutagen. The MP3 is written under a temporary name in
+the target folder and renamed into place once tagged, so an interrupted render never leaves a
+half-written file under the final name.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import lameenc
+from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLEN, TPE1, USLT, WOAS, CTOCFlags
+from mutagen.id3._tags import save_frame  # the one frame serialiser; needed to control CHAP order
+
+from .errors import OutputError
+from .model import Mix
+
+DEFAULT_BITRATE = 64
+
+
+@dataclass(frozen=True)
+class Tags:
+    title: str
+    artist: str
+    album: str
+    date: str | None
+    description: str | None
+    transcript: str
+    source_url: str | None
+    cover_png: bytes
+
+
+def encode_mp3(mix: Mix, pcm: Iterable[bytes], path: Path, tags: Tags, bitrate: int = DEFAULT_BITRATE) -> int:
+    """Write the tagged MP3 to ``path``; returns its size in bytes."""
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(bitrate)
+    encoder.set_in_sample_rate(mix.sample_rate)
+    encoder.set_channels(1)
+    encoder.set_quality(2)
+    with _replacing(path) as temporary:
+        with open(temporary, "wb") as out:
+            for chunk in pcm:
+                out.write(encoder.encode(chunk))
+            out.write(encoder.flush())
+        _tag(temporary, mix, tags)
+    return path.stat().st_size
+
+
+class _ChapterOrderedID3(ID3):
+    """mutagen writes frames sorted by size; players list CHAP frames in file order, so keep time order."""
+
+    def _write(self, config):  # noqa: ANN001 - mutagen's own signature
+        chapters = sorted(self.getall("CHAP"), key=lambda frame: frame.start_time)
+        self.delall("CHAP")
+        try:
+            others = super()._write(config)
+        finally:
+            for frame in chapters:
+                self.add(frame)
+        return others + b"".join(save_frame(frame, config=config) for frame in chapters)
+
+
+def _tag(path: Path, mix: Mix, tags: Tags) -> None:
+    id3 = _ChapterOrderedID3()
+    id3.add(TIT2(encoding=3, text=tags.title))
+    id3.add(TPE1(encoding=3, text=tags.artist))
+    id3.add(TALB(encoding=3, text=tags.album))
+    id3.add(TCON(encoding=3, text="Podcast"))
+    id3.add(TLEN(encoding=3, text=str(round(mix.duration * 1000))))
+    if tags.date:
+        id3.add(TDRC(encoding=3, text=tags.date))
+    if tags.description:
+        id3.add(COMM(encoding=3, lang="eng", desc="", text=tags.description))
+    id3.add(USLT(encoding=3, lang="eng", desc="transcript", text=tags.transcript))
+    if tags.source_url:
+        id3.add(WOAS(url=tags.source_url))
+    id3.add(APIC(encoding=3, mime="image/png", type=3, desc="cover", data=tags.cover_png))
+    ids = [f"chp{index:03d}" for index in range(len(mix.chapters))]
+    id3.add(CTOC(
+        element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
+        sub_frames=[TIT2(encoding=3, text="Chapters")],
+    ))
+    for element_id, chapter in zip(ids, mix.chapters):
+        id3.add(CHAP(
+            element_id=element_id, start_time=round(chapter.start * 1000), end_time=round(chapter.end * 1000),
+            start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF, sub_frames=[TIT2(encoding=3, text=chapter.title)],
+        ))
+    id3.save(path, v2_version=4)
+
+
+class _replacing:
+    """A temporary path beside ``final`` that replaces it on success and vanishes on failure."""
+
+    def __init__(self, final: Path) -> None:
+        self.final = final
+
+    def __enter__(self) -> Path:
+        try:
+            self.final.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(dir=self.final.parent, prefix=f".{self.final.name}.", suffix=".part")
+        except OSError as error:
+            raise OutputError(f"{self.final.parent}: cannot write here ({error.strerror})") from None
+        os.close(handle)
+        # mkstemp makes owner-only files; an episode is for sharing, so honour the umask like open() does.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(name, 0o666 & ~umask)
+        self.temporary = Path(name)
+        return self.temporary
+
+    def __exit__(self, kind, error, traceback) -> None:  # noqa: ANN001
+        if kind is None:
+            os.replace(self.temporary, self.final)
+        else:
+            self.temporary.unlink(missing_ok=True)
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    with _replacing(path) as temporary:
+        temporary.write_text(text, encoding="utf-8")
