@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 
 with warnings.catch_warnings():
     # pydub warns at import when ffmpeg is absent; it only needs ffmpeg for compressed files, and we read WAV.
@@ -67,7 +68,8 @@ def stream(mix: Mix) -> Iterator[bytes]:
                 yield bytes(2 * count)
                 remaining -= count
             continue
-        audio = AudioSegment.from_wav(piece.path).set_channels(1).set_sample_width(2)
+        with open(piece.path, "rb") as clip:  # pydub leaves files it opens itself unclosed
+            audio = AudioSegment.from_wav(clip).set_channels(1).set_sample_width(2)
         if audio.frame_rate != mix.sample_rate:
             audio = audio.set_frame_rate(mix.sample_rate)
         if audio.dBFS != float("-inf"):
@@ -75,6 +77,14 @@ def stream(mix: Mix) -> Iterator[bytes]:
         pcm = audio.raw_data[: 2 * frames]
         # Resampling can round a frame short: pad so the audio matches the planned timeline exactly.
         yield pcm + bytes(2 * frames - len(pcm))
+
+
+def load_pcm(path: Path) -> tuple[bytes, int]:
+    """Any audio file pydub reads (WAV natively, others through ffmpeg) as mono 16-bit PCM and its rate."""
+    with open(path, "rb") as handle:  # pydub leaves files it opens itself unclosed
+        audio = AudioSegment.from_file(handle, format=path.suffix.lstrip(".") or None)
+    audio = audio.set_channels(1).set_sample_width(2)
+    return audio.raw_data, audio.frame_rate
 
 
 def _pause(previous: Segment, current: Segment) -> float:

@@ -13,9 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from pydub import AudioSegment
-
 from ..errors import EngineError
+from ..mix import load_pcm
 from ..model import Voice
 from . import Audio, EngineVoice
 
@@ -80,10 +79,10 @@ class SystemEngine:
                 self._engine.save_to_file(text, str(path))
                 self._engine.runAndWait()
                 _wait_for_complete_file(path)
-            segment = AudioSegment.from_file(path).set_channels(1).set_sample_width(2)
-        if len(segment) == 0:
+            pcm, sample_rate = load_pcm(path)
+        if not pcm:
             raise EngineError(f"pyttsx3 produced no audio for: {text[:60]!r}")
-        return Audio(segment.raw_data, segment.frame_rate)
+        return Audio(pcm, sample_rate)
 
 
 def _wait_for_complete_file(path: Path) -> None:

@@ -1,0 +1,36 @@
+# Set-up and everyday commands. `make sample` and `make test` each do all the set-up a fresh
+# machine needs: the system speech packages (when run as root with apt, or via Homebrew),
+# a virtual environment in .venv, and audiobook installed into it in editable mode.
+
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+
+.PHONY: sample test bench system-deps clean
+
+sample: $(VENV)/.installed
+	$(BIN)/audiobook render samples/karabakh-uncertain-future.txt
+
+test: $(VENV)/.installed system-deps
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed system-deps
+	$(BIN)/python bench/run.py
+
+# The espeak-ng command line is the benchmark's baseline, and its shared library is what
+# pyttsx3 drives on Linux (audiobook itself brings its own copy through espeakng-loader).
+system-deps:
+	@if command -v espeak-ng >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null; \
+	elif command -v brew >/dev/null 2>&1; then brew install espeak-ng; \
+	else echo "Please install espeak-ng with your package manager (needed by the tests)"; exit 1; fi
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) output/*.mp3 output/*.vtt output/*.txt output/*.json

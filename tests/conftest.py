@@ -1,0 +1,36 @@
+"""Shared fixtures: every test gets its own clip cache, and renders happen once per session where they can."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .helpers import SAMPLE, SHORT
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the clip cache at a fresh folder so no test sees another's clips."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("AUDIOBOOK_CACHE", str(folder))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def rendered_short(tmp_path_factory: pytest.TempPathFactory):
+    """The short wire story rendered once with the real engine and encoder."""
+    from audiobook.cache import ClipCache
+    from audiobook.pipeline import Options, render
+
+    folder = tmp_path_factory.mktemp("short")
+    episode = render(str(SHORT), folder / "short.mp3", Options(cache_dir=folder / "cache"))
+    return episode, ClipCache(folder / "cache")
+
+
+@pytest.fixture(scope="session")
+def rendered_sample(tmp_path_factory: pytest.TempPathFactory):
+    from audiobook.pipeline import Options, render
+
+    folder = tmp_path_factory.mktemp("sample")
+    return render(str(SAMPLE), folder / "sample.mp3", Options(cache_dir=folder / "cache"))
