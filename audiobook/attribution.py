@@ -25,7 +25,22 @@ _VERB = re.compile(rf"\b({_VERBS})\b")
 # Verbs whose inverted form ("told Reuters") names the listener, not the speaker.
 _NOT_INVERTED = {"told", "tells", "asked", "asks", "urged", "promised"}
 _ACCORDING_TO = re.compile(r"\baccording to\s+(?P<np>[^,.;:]+)", re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(he|she|He|She)\b")
+_PRONOUN = re.compile(r"\b(he|she|He|She)\b|(?:^|[.!?]\s+)(His|Her)\b")
+_TURN_LABEL = re.compile(r"^(?P<label>Q|Question|A|[A-Z][\w.’'\-]*(?: [A-Z][\w.’'\-]*){0,3})\s*:\s+(?P<rest>\S.*)$")
+_NOT_SPEAKER_LABELS = {"a", "note", "update", "editor's note", "editor’s note", "photo", "correction", "read more"}
+_NOT_FIRST_NAMES = {"The", "A", "An", "In", "On", "At", "By", "For", "From", "With", "After", "Before", "When", "As", "But", "And", "If", "Asked", "According", "His", "Her", "Their", "This", "That", "Some", "Many", "Most"}
+_PLACE_AND_BODY_WORDS = {
+    "University", "College", "School", "Council", "Board", "Ministry", "Department", "Party", "Group", "Centre",
+    "Center", "Bank", "Company", "Agency", "Service", "Court", "Church", "Hospital", "Street", "Road", "River",
+    "Island", "Isle", "Isles", "City", "County", "State", "States", "Republic", "Union", "Kingdom", "Committee",
+    "Commission", "Office", "Police", "Army", "Force", "Forces", "Times", "Post", "News", "Watch", "Institute",
+    "Foundation", "Association", "Society", "Club", "League", "Corridor", "Sea", "Ocean", "Lake", "Mountain",
+    "Mountains", "Valley", "Airport", "Station", "Parliament", "Assembly", "Congress", "Senate", "Government",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
+    "April", "May", "June", "July", "August", "September", "October", "November", "December", "North", "South",
+    "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Lighthouse", "Crisis", "Rights",
+}
+_FULL_NAME = re.compile(r"\b[A-Z][a-z’'\-]+(?:\s+[A-Z][a-z’'\-]+){1,2}\b")
 _SENTENCE_BREAK = re.compile(r"[.!?…](?:\s|$)")
 _TITLES = (
     "Prime Minister", "Deputy Prime Minister", "Foreign Minister", "Defence Minister", "Defense Secretary",
@@ -36,6 +51,18 @@ _TITLES = (
     "Pope", "Rev.", "Reverend", "Father", "Sister", "Sheikh", "Commissioner", "Inspector", "Detective",
     "Sergeant", "Sgt.", "Officer", "Coach", "Speaker", "Premier", "Leader",
 )
+# Capitalised words that stand before a name as part of a role ("Fire Chief", "Council Leader"), not of the name.
+_ROLE_WORDS = {
+    "Fire", "Police", "Deputy", "Assistant", "Acting", "Former", "Senior", "Chief", "Executive", "Council",
+    "Party", "Opposition", "State", "Foreign", "Defence", "Defense", "Health", "Finance", "Interior", "Home",
+    "Labour", "Labor", "Education", "Energy", "Environment", "Transport", "Trade", "Culture", "Economy",
+    "Attorney", "Director", "Manager", "Spokesman", "Spokeswoman", "Spokesperson", "Chairman", "Chairwoman",
+    "Chair", "CEO", "Head", "Constable", "Superintendent", "Sheriff", "Pastor", "Bishop", "Archbishop",
+    "Cardinal", "Rabbi", "Imam", "Prime", "Vice", "Coach", "Captain", "Officer", "Detective", "Inspector",
+    "Lieutenant", "Lt.", "Major", "Admiral", "Corporal", "Private", "Professor", "Principal", "Headteacher",
+    "Nurse", "Doctor", "Councillor", "Councilman", "Councilwoman", "Alderman", "Commander", "Commissioner",
+    "Secretary", "General", "Minister", "President", "Mayor", "Governor", "Senator", "Premier", "Leader",
+}
 _TITLE_PATTERN = "|".join(re.escape(title) for title in sorted(_TITLES, key=len, reverse=True))
 _TITLED_NAME = re.compile(
     rf"\b(?P<title>{_TITLE_PATTERN})\s+(?P<name>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){{0,3}})"
@@ -62,6 +89,8 @@ class Person:
     aliases: list[str] = field(default_factory=list)
     described: bool = False
     """True for 'a teacher from Stepanakert': the name is a description, not a proper name."""
+    they: bool = False
+    """Referred to as 'they': never the antecedent of a later 'he' or 'she'."""
     last_seen: int = 0
 
 
@@ -70,18 +99,34 @@ class AttributedSpan:
     span: Span
     speaker: Person | None
     kind: QuoteKind
+    turn: bool = False
+    """An interview turn ('Q: …', 'Marsh: …'): the label before the span is not read."""
+
+
+@dataclass
+class _SeenName:
+    """A full name met in narration before anyone quoted it, with any pronoun that followed it."""
+
+    seen_at: int
+    gender: Gender = "unknown"
 
 
 class Attributor:
     """Reads an article's paragraphs in order and attributes each quotation to a person."""
 
-    def __init__(self) -> None:
+    def __init__(self, interviewer: str | None = None) -> None:
         self.people: list[Person] = []
         self._clock = 0
         self._last_speaker: Person | None = None
         self._open_quote: Person | None = None
+        self._interviewer_name = interviewer
+        self._interviewer: Person | None = None
+        self._in_interview = False
+        self._seen_names: dict[str, _SeenName] = {}
 
     def paragraph(self, text: str) -> list[AttributedSpan]:
+        if turn := self._interview_turn(text):
+            return [turn]
         spans = [span for span in find_spans(text) if self._is_speech(text, span)]
         continuing = self._open_quote if spans and not text[: spans[0].start - 1].strip() else None
         self._open_quote = None
@@ -96,7 +141,7 @@ class Attributor:
                 speaker = continuing
             speakers.append(speaker)
             self._note_mentions(pieces[index + 1])
-        speakers = self._fill_gaps(speakers, bool(pieces[0].strip() or any(p.strip(" .,") for p in pieces[1:])))
+        speakers = self._fill_gaps(speakers)
         result = [
             AttributedSpan(span, speaker, "partial" if _is_partial(text, span) else "full")
             for span, speaker in zip(spans, speakers)
@@ -107,13 +152,34 @@ class Attributor:
                 self._open_quote = result[-1].speaker
         return result
 
+    def _interview_turn(self, text: str) -> AttributedSpan | None:
+        """'Q: …' is the interviewer; once an interview has begun, 'Name: …' is that person's answer."""
+        match = _TURN_LABEL.match(text)
+        if not match:
+            return None
+        label = match.group("label")
+        if label.lower() in {"q", "question"}:
+            self._in_interview = True
+            if self._interviewer is None:
+                self._interviewer = Person(name=self._interviewer_name or "the interviewer", aliases=["Q"])
+                self.people.append(self._interviewer)
+            speaker = self._interviewer
+        elif self._in_interview and label.lower() not in _NOT_SPEAKER_LABELS:
+            speaker = self._resolve(label, None)
+        else:
+            return None
+        self._note_mentions(match.group("rest"))
+        return AttributedSpan(Span(match.start("rest"), len(text), "", closed=True), speaker, "full", turn=True)
+
     # Which marks hold speech
 
     def _is_speech(self, text: str, span: Span) -> bool:
         inner = text[span.start:span.end].strip()
         words = inner.split()
         if len(words) <= 3:
-            return False
+            # "“Three weeks,” she said": short, but punctuated and followed at once by its cue.
+            after = text[span.end + 1: span.end + 40] if span.closed else ""
+            return bool(re.search(r"[,!?]$", inner) and re.match(rf"\s*(\w+\s+)?({_VERBS})\b", after))
         sentence_like = bool(re.search(r"[.,!?…;:—–-]$", inner)) or not span.closed
         starts_clause = not text[: span.start - 1].strip() or re.search(r"[:,.]\s*$", text[: span.start - 1])
         title_case = sum(word[0].isupper() for word in words) >= len(words) - 1 and not sentence_like
@@ -159,25 +225,17 @@ class Attributor:
 
     def _subject(self, left: str) -> Person | None:
         """The subject standing just before a speech verb, past any appositive between commas."""
-        left = re.sub(r"\s+(also|then|later|once|simply|only|had|has|have|would|will|was)\s*$", "", left.rstrip())
-        appositive = None
-        if left.endswith(","):
-            parts = left[:-1].rsplit(",", 1)
-            if len(parts) == 2 and _looks_like_speaker(parts[0].split(",")[-1].strip()):
-                left, appositive = parts[0], parts[1].strip()
-        noun_phrase = re.split(r"[,;:()]|\band\b|\bthat\b|\bbut\b", left)[-1].strip()
-        if not _looks_like_speaker(noun_phrase) or len(noun_phrase.split()) > 9:
-            return None
-        return self._resolve(noun_phrase, appositive)
+        found = _subject_phrase(left)
+        return self._resolve(*found) if found else None
 
     # People
 
     def _resolve(self, noun_phrase: str, appositive: str | None) -> Person | None:
         noun_phrase = noun_phrase.strip(" ,.;:")
-        if noun_phrase.lower() in {"he", "she"}:
-            return self._pronoun(noun_phrase.lower())
-        if noun_phrase.lower() in {"they", "i", "we", "it"}:
-            return self._last_speaker if noun_phrase.lower() == "they" else None
+        if noun_phrase.lower() in {"he", "she", "they"}:
+            return self._pronoun(noun_phrase.lower(), speaking=True)
+        if noun_phrase.lower() in {"i", "we", "it"}:
+            return None
         person = self._find(noun_phrase) or self._introduce(noun_phrase, appositive)
         if appositive and not person.described and appositive not in person.aliases:
             person.aliases.append(appositive)
@@ -185,22 +243,46 @@ class Attributor:
         self._see(person)
         return person
 
-    def _pronoun(self, pronoun: str) -> Person | None:
-        gender = "female" if pronoun == "she" else "male"
-        for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True):
-            if person.gender in (gender, "unknown"):
-                person.gender = gender
-                self._see(person)
-                return person
-        return None
+    def _pronoun(self, pronoun: str, speaking: bool = False) -> Person | None:
+        """The most recent person the pronoun can stand for; their gender is learnt from it.
+
+        A full name met in narration but not yet quoted also counts: when the pronoun is a
+        speech cue (``speaking``), that name becomes a person; otherwise it only keeps the gender.
+        """
+        gender = {"she": "female", "he": "male"}.get(pronoun, "unknown")
+
+        def fits(candidate_gender: Gender, singular: bool) -> bool:
+            return pronoun == "they" or candidate_gender == gender or (candidate_gender == "unknown" and singular)
+
+        person = next((
+            person for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True)
+            if fits(person.gender, _could_be_he_or_she(person) and not person.they)
+        ), None)
+        unquoted = [
+            (entry.seen_at, name) for name, entry in self._seen_names.items()
+            if fits(entry.gender, True) and not self._find(name)
+        ]
+        if unquoted and max(unquoted)[0] > (person.last_seen if person else 0):
+            name = max(unquoted)[1]
+            if gender != "unknown":
+                self._seen_names[name].gender = gender
+            if not speaking:
+                return None
+            person = self._introduce(name, None)
+        if person is None:
+            return None
+        if gender != "unknown":
+            person.gender = gender
+        elif not person.described and person.gender == "unknown":
+            person.they = True
+        self._see(person)
+        return person
 
     def _find(self, noun_phrase: str) -> Person | None:
         name = _proper_name(noun_phrase)
         key = _description_key(noun_phrase)
         for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True):
-            if name and not person.described and (
-                name == person.name or name == person.name.split()[-1] or name in person.aliases
-            ):
+            if name and not person.described and (name == person.name or name in person.aliases):
                 return person
             if not name and key and (
                 key == _description_key(person.name)
@@ -212,15 +294,27 @@ class Attributor:
 
     def _introduce(self, noun_phrase: str, appositive: str | None) -> Person:
         name = _proper_name(noun_phrase)
+        seen = None
+        if name and " " not in name:
+            # "Marsh:" after "Ida Marsh has published …": the full name as first given.
+            full = [(entry.seen_at, full) for full, entry in self._seen_names.items() if full.endswith(f" {name}")]
+            if full:
+                seen = self._seen_names[max(full)[1]]
+                name = max(full)[1]
+        elif name in self._seen_names:
+            seen = self._seen_names[name]
         if name:
-            person = Person(name=name)
-            for alias in (name.split()[-1], noun_phrase, _title_of(noun_phrase)):
+            person = Person(name=name, gender=seen.gender if seen else "unknown")
+            surname = name.split()[-1]
+            # When two people share a surname ("Tom Reid", "Morag Reid"), the bare surname stays the first's.
+            surname_taken = any(surname in other.aliases for other in self.people)
+            for alias in (None if surname_taken else surname, noun_phrase, _title_of(noun_phrase)):
                 if alias and alias != name and alias not in person.aliases:
                     person.aliases.append(alias)
         else:
-            key = _description_key(noun_phrase)
-            # "a teacher from Stepanakert" is also "the teacher" later on.
-            person = Person(name=noun_phrase, described=True, aliases=[f"the {key}", key.split()[0]])
+            description = _DETERMINERS.sub("", noun_phrase.strip())
+            # "a teacher from Stepanakert" is also "the teacher from Stepanakert", or "the teacher", later on.
+            person = Person(name=noun_phrase, described=True, aliases=[f"the {description}", description.split()[0]])
         _learn_gender(person, noun_phrase)
         self.people.append(person)
         return person
@@ -240,16 +334,40 @@ class Attributor:
                     continue
                 flags = re.IGNORECASE if person.described else 0
                 for match in re.finditer(rf"\b{re.escape(alias)}\b", narration, flags):
+                    # "Morag Reid" is not a mention of Tom Reid.
+                    other_first_name = re.search(r"\b([A-Z][a-z’'\-]+)\s+$", narration[: match.start()])
+                    if other_first_name and other_first_name.group(0).strip() + " " + alias not in (person.name, *person.aliases):
+                        if " " not in alias:
+                            continue
                     events.append((match.start(), "known", alias))
         for match in _PRONOUN.finditer(narration):
-            events.append((match.start(), "pronoun", match.group(1).lower()))
+            pronoun = (match.group(1) or match.group(2)).lower()
+            events.append((match.start(), "pronoun", {"his": "he", "her": "she"}.get(pronoun, pronoun)))
+        for match in _FULL_NAME.finditer(narration):
+            # Only names in subject position ("Tom Reid climbs …", "His daughter, Morag Reid, …") can be a
+            # later pronoun's antecedent; "… between Azerbaijanis and Karabakh Armenians" cannot.
+            subject_position = re.search(r"(^|[.!?]\s+|,\s*)$", narration[: match.start()])
+            if subject_position and _could_be_personal_name(match.group(0), narration[match.end():match.end() + 8]):
+                events.append((match.start(), "seen", match.group(0)))
+        # "Council leader Peter Vance said the result …": indirect speech introduces its speaker too.
+        for match in _VERB.finditer(narration):
+            found = _subject_phrase(_clause_before(narration[: match.start()]))
+            if found and found[0].lower() not in {"he", "she", "they"}:
+                events.append((match.start() - 1, "subject", found[0]))
         for _, kind, words in sorted(events):
-            if kind == "pronoun":
+            if kind == "seen":
+                self._clock += 1
+                self._seen_names[words] = _SeenName(self._clock)
+            elif kind == "pronoun":
                 self._pronoun(words)
+            elif kind == "subject":
+                # Narration names many subjects (countries, "the authorities"); only a full name is a new person.
+                if person := self._find(words) or (self._introduce(words, None) if _is_full_name(words) else None):
+                    self._see(person)
             elif person := self._find(words) if kind == "known" else (self._find(words) or self._introduce(words, None)):
                 self._see(person)
 
-    def _fill_gaps(self, speakers: list[Person | None], has_narration: bool) -> list[Person | None]:
+    def _fill_gaps(self, speakers: list[Person | None]) -> list[Person | None]:
         """Quotes with no cue of their own take the speaker of their paragraph, else the last one heard."""
         known = [speaker for speaker in speakers if speaker]
         filled: list[Person | None] = []
@@ -289,6 +407,23 @@ def _clause_after(piece: str) -> str:
     return stripped[: match.start()] if match else stripped
 
 
+def _subject_phrase(left: str) -> tuple[str, str | None] | None:
+    """('Giorgi Gogia', 'associate director …') from 'Giorgi Gogia, associate director …, ' before 'told'."""
+    left = re.sub(r"\s+(also|then|later|once|simply|only|had|has|have|would|will|was)\s*$", "", left.rstrip())
+    appositive = None
+    if left.endswith(","):
+        parts = left[:-1].rsplit(",", 1)
+        if len(parts) == 2 and _looks_like_speaker(parts[0].split(",")[-1].strip()):
+            left, appositive = parts[0], parts[1].strip()
+    noun_phrase = re.split(r"[,;:()]|\band\b|\bthat\b|\bbut\b", left)[-1].strip()
+    if not _looks_like_speaker(noun_phrase):
+        return None
+    # "The council leader, Anne Handley, told …": the name in apposition is who spoke.
+    if appositive and _DETERMINERS.match(noun_phrase) and _is_full_name(appositive) and not _DETERMINERS.match(appositive):
+        noun_phrase, appositive = appositive, noun_phrase
+    return noun_phrase, appositive
+
+
 def _split_appositive(text: str) -> tuple[str, str | None]:
     """'Jenny Paturyan, associate professor at …' → ('Jenny Paturyan', 'associate professor at …')."""
     text = _SENTENCE_BREAK.split(text, 1)[0]
@@ -303,7 +438,8 @@ def _split_appositive(text: str) -> tuple[str, str | None]:
 
 def _looks_like_speaker(noun_phrase: str) -> bool:
     noun_phrase = noun_phrase.strip()
-    if not noun_phrase or len(noun_phrase.split()) > 9:
+    # Descriptions run longer than names: "a French sailor who sheltered on the island in 2019".
+    if not noun_phrase or len(noun_phrase.split()) > (12 if _DETERMINERS.match(noun_phrase) else 6):
         return False
     first = noun_phrase.split()[0]
     if first.lower() in {"he", "she", "they"}:
@@ -323,6 +459,10 @@ def _proper_name(noun_phrase: str) -> str | None:
         words = words[1:]
     phrase = " ".join(words)
     phrase = re.sub(rf"^(?:(?:{_TITLE_PATTERN})\s+)+", "", phrase)
+    words = phrase.split()
+    while len(words) > 1 and words[0] in _ROLE_WORDS:
+        words = words[1:]
+    phrase = " ".join(words)
     run: list[str] = []
     for word in phrase.split():
         if word[0].isupper():
@@ -330,6 +470,28 @@ def _proper_name(noun_phrase: str) -> str | None:
         else:
             run = []
     return " ".join(run) or None
+
+
+def _could_be_personal_name(name: str, following: str) -> bool:
+    """'Tom Reid' yes; 'Fair Isle', 'American University', 'Yerevan-based …' no."""
+    words = name.split()
+    if words[0] in _NOT_FIRST_NAMES or any(word in _PLACE_AND_BODY_WORDS for word in words):
+        return False
+    return not following.startswith(("-", "’s", "'s")) or len(words) >= 2
+
+
+def _is_full_name(noun_phrase: str) -> bool:
+    """'Council leader Peter Vance', 'Mayor Brennan': a person's name, not a place or a body."""
+    name = _proper_name(noun_phrase) or ""
+    return len(name.split()) >= 2 or bool(_title_of(noun_phrase))
+
+
+def _could_be_he_or_she(person: Person) -> bool:
+    """A one-word name ('Reuters', 'Azerbaijan') or a plural description ('the authorities') is no he or she."""
+    if person.described:
+        head = _description_key(person.name).split()[0]
+        return not (head.endswith("s") and not head.endswith("ss"))
+    return len(person.name.split()) >= 2 or any(_title_of(alias) for alias in person.aliases)
 
 
 def _title_of(noun_phrase: str) -> str | None:

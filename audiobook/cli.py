@@ -36,6 +36,10 @@ class _Command(click.Group):
             sys.exit(error.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:
+            # The reader went away (`audiobook script … | head`): stop quietly, as other tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo("audiobook: interrupted", err=True)
             sys.exit(130)

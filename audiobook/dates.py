@@ -29,6 +29,8 @@ def parse_date(line: str) -> dt.date | None:
     if not (_HAS_MONTH.search(text) or _NUMERIC_DATE.search(text)):
         return None
     cleaned = _MERIDIEM.sub(r"\1m", text)
+    if _HAS_MONTH.search(text):
+        cleaned = re.sub(r"\b(\d{1,2})\.(\d{2})\b", r"\1:\2", cleaned)  # British "07.00 GMT"
     # Leftover words (time zones, "at") are what fuzzy parsing is for; day-first is the
     # reading most of the world's papers use for 04.06.2025.
     try:

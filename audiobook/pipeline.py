@@ -6,8 +6,6 @@
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from .errors import OutputError
 from .extract import extract
 from .mix import plan, stream
 from .model import Cast, Episode, Script
-from .script import build_script
+from .script import build_script, slug
 from .sidecars import chapters_json, transcript, webvtt
 from .source import read_source
 from .speech import Lexicon, load_lexicon
@@ -110,10 +108,3 @@ def _check_writable(output: Path) -> None:
         raise OutputError(f"{output.parent}: cannot create the output folder ({error.strerror})") from None
     if output.exists() and output.is_dir():
         raise OutputError(f"{output}: is a folder; give a file name ending in .mp3")
-
-
-def slug(text: str) -> str:
-    """ASCII file name from a title: 'Nagorny Karabakh’s Uncertain Future' → 'nagorny-karabakhs-uncertain-future'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    ascii_text = re.sub(r"['’]", "", ascii_text.lower())
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:80].strip("-")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 
 from .attribution import Attributor, Person
@@ -14,7 +15,7 @@ PARAGRAPHS_PER_CHAPTER = 8
 
 
 def build_script(article: Article) -> Script:
-    attributor = Attributor()
+    attributor = Attributor(interviewer=article.byline)
     spoken_by: list[tuple[Segment, Person | None]] = []
     for index, block in enumerate(article.blocks):
         if block.kind == "paragraph":
@@ -58,8 +59,8 @@ def _paragraph_segments(text: str, index: int, attributor: Attributor) -> list[t
     position = 0
     for attributed in attributor.paragraph(text):
         span = attributed.span
-        narration = _clean_narration(text[position: span.start - 1])
-        if narration:
+        narration = _clean_narration(text[position: span.start - len(span.opener)])
+        if narration and not attributed.turn:
             segments.append((Segment("narration", narration, paragraph=index), None))
         quote = Segment("quote", text[span.start:span.end].strip(), paragraph=index, quote_kind=attributed.kind)
         segments.append((quote, attributed.speaker))
@@ -81,7 +82,7 @@ def _speakers(people: list[Person]) -> list[Speaker]:
     speakers: list[Speaker] = []
     taken: set[str] = set()
     for person in people:
-        base = _slug(person.name) or "speaker"
+        base = slug(person.name) or "speaker"
         speaker_id, counter = base, 2
         while speaker_id in taken:
             speaker_id, counter = f"{base}-{counter}", counter + 1
@@ -126,5 +127,8 @@ def _end_sentence(text: str) -> str:
     return text if re.search(r"[.!?…]$", text) else f"{text}."
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+def slug(text: str) -> str:
+    """ASCII id or file name: 'Nagorny Karabakh’s Uncertain Future' → 'nagorny-karabakhs-uncertain-future'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = re.sub(r"['’]", "", ascii_text.lower())
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:80].strip("-")
