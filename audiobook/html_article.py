@@ -53,6 +53,9 @@ def html_lines(html: str, label: str, url: str | None) -> tuple[list[Line], Meta
     metadata = _metadata(html, page, url)
     figures = _figures(page)
     lines = list(_walk(main, figures))
+    if not any(line.hint == "text" and len(line.text.split()) >= 8 for line in lines):
+        # Menus and link lists come back as a few words; an article has sentences.
+        raise InputError(f"{label}: no article found in the HTML page")
     used = {graphic.get("src", "") for graphic in main.iter("graphic")}
     return _restore_dropped(lines, page, figures, used), metadata
 

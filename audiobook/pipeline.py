@@ -51,7 +51,7 @@ class Prepared:
 def prepare(location: str, options: Options = Options()) -> Prepared:
     """Read and understand an article without synthesizing anything."""
     source = read_source(location)
-    article = extract(source.text, label=location)
+    article = extract(source.text, label=location, url=source.url)
     script = build_script(article)
     if options.publication:
         script = replace(script, publication=options.publication)

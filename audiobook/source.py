@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .fetch import fetch, is_url
 
 # Control characters that never occur in text; finding them means the file is binary.
 _BINARY_BYTES = frozenset(range(32)) - {9, 10, 12, 13}
@@ -22,10 +23,17 @@ class Source:
     name: str
     """File stem or 'stdin': used for the default output name when the title gives none."""
     path: Path | None = None
+    url: str | None = None
 
 
 def read_source(location: str) -> Source:
-    """Read ``location`` (a path, or '-' for standard input) as decoded text."""
+    """Read ``location`` (a path, an http(s) URL, or '-' for standard input) as decoded text."""
+    if is_url(location):
+        fetched = fetch(location)
+        text = decode(fetched.data, location, fetched.charset)
+        if not text.strip():
+            raise InputError(f"{location}: the page is empty")
+        return Source(text=text, name="article", url=fetched.url)
     if location == "-":
         data = sys.stdin.buffer.read(MAX_BYTES + 1)
         name, path = "stdin", None
@@ -50,8 +58,9 @@ def read_source(location: str) -> Source:
     return Source(text=text, name=name, path=path)
 
 
-def decode(data: bytes, label: str) -> str:
-    """Decode article bytes: a BOM wins, then UTF-8, then Windows-1252 (a superset of Latin-1's printable range)."""
+def decode(data: bytes, label: str, declared: str | None = None) -> str:
+    """Decode article bytes: a BOM wins, then a charset the server declared, then UTF-8, then
+    Windows-1252 (a superset of Latin-1's printable range)."""
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:
@@ -60,6 +69,11 @@ def decode(data: bytes, label: str) -> str:
                 raise InputError(f"{label}: starts with a {encoding} mark but is not valid {encoding}") from None
     if any(byte in _BINARY_BYTES for byte in data[:8192]):
         raise InputError(f"{label}: a binary file, not text")
+    if declared:
+        try:
+            return _normalise_newlines(data.decode(declared))
+        except (UnicodeDecodeError, LookupError):
+            pass  # Servers misdeclare; fall back to what the bytes say.
     try:
         return _normalise_newlines(data.decode("utf-8"))
     except UnicodeDecodeError:
