@@ -49,6 +49,7 @@ def fetch(url: str, timeout: float = TIMEOUT_SECONDS) -> Fetched:
                 raise InputError(f"{url}: page larger than {MAX_BYTES // 2**20} MB")
             return Fetched(data, response.geturl(), response.headers.get_content_charset())
     except urllib.error.HTTPError as error:
+        error.close()  # it holds the response's socket
         if error.code in (301, 302, 303, 307, 308):
             raise InputError(f"{url}: too many redirects (more than {MAX_REDIRECTS})") from None
         raise InputError(f"{url}: the server answered {error.code} {error.reason}") from None
