@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from dataclasses import dataclass, fields, replace
 from importlib import resources
@@ -12,7 +13,7 @@ from .model import Cast, Script, Voice
 
 _GENDERS = ("female", "male", "unknown")
 # How far each round of derived voices moves from its pool voice, so that reused voices still differ.
-_PITCH_STEP = 14
+_PITCH_STEP = 18
 _RATE_STEP = 8
 
 
@@ -49,10 +50,11 @@ def load_profile(path: Path | None = None) -> CastProfile:
     for role in ("narrator", "describer"):
         if role not in cast:
             raise CastError(f"{path}: [cast] must name a {role}")
+    narrator, describer = named(cast["narrator"]), named(cast["describer"])
     pools = {gender: tuple(named(voice_id) for voice_id in cast.get(gender, ())) for gender in _GENDERS}
     if not any(pools.values()):
         raise CastError(f"{path}: [cast] has no voices for speakers (female, male, unknown)")
-    return CastProfile(named(cast["narrator"]), named(cast["describer"]), pools, str(path))
+    return CastProfile(narrator, describer, pools, str(path))
 
 
 def _voice(voice_id: str, table: dict, path: Path) -> Voice:
@@ -68,8 +70,17 @@ def _voice(voice_id: str, table: dict, path: Path) -> Voice:
     return Voice(id=voice_id, **table)
 
 
-def cast_script(script: Script, profile: CastProfile, pinned: dict[str, Voice] | None = None) -> Cast:
-    """Hand out voices: pinned ones first, then each speaker the next free voice of their gender's pool."""
+def cast_script(
+    script: Script, profile: CastProfile, pinned: dict[str, Voice] | None = None, rate: int | None = None,
+) -> Cast:
+    """Hand out voices: pinned ones first, then each speaker a free voice of their gender's pool.
+
+    A speaker's first choice in the pool comes from a hash of their name, so the same person
+    gets the same voice in every episode unless someone earlier in the article took it.
+    ``rate`` sets the narrator's words per minute; every other voice keeps its pace relative to it.
+    """
+    if rate is not None:
+        profile = _at_rate(profile, rate)
     pinned = pinned or {}
     taken = {_sound(profile.narrator), _sound(profile.describer), *(_sound(v) for v in pinned.values())}
     assigned: dict[str, Voice] = {}
@@ -78,10 +89,23 @@ def cast_script(script: Script, profile: CastProfile, pinned: dict[str, Voice] |
             assigned[speaker.id] = pinned[speaker.id]
             continue
         pool = profile.pools[speaker.gender] or profile.pools["unknown"] or _any_pool(profile)
-        voice = _next_free(pool, taken)
+        start = int(hashlib.sha256(speaker.name.lower().encode()).hexdigest(), 16) % len(pool)
+        voice = _next_free(pool[start:] + pool[:start], taken)
         taken.add(_sound(voice))
         assigned[speaker.id] = voice
     return Cast(narrator=profile.narrator, describer=profile.describer, speakers=assigned)
+
+
+def _at_rate(profile: CastProfile, rate: int) -> CastProfile:
+    factor = rate / profile.narrator.rate
+
+    def scaled(voice: Voice) -> Voice:
+        return replace(voice, rate=max(80, round(voice.rate * factor)))
+
+    return CastProfile(
+        scaled(profile.narrator), scaled(profile.describer),
+        {gender: tuple(scaled(voice) for voice in pool) for gender, pool in profile.pools.items()}, profile.source,
+    )
 
 
 def _any_pool(profile: CastProfile) -> tuple[Voice, ...]:

