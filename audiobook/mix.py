@@ -1,13 +1,14 @@
 """Lay the clips on one timeline with pauses, and stream it as PCM, one clip at a time.
 
 Only this module touches pydub. Nothing here holds more than one clip in memory, so an
-hours-long article streams to the encoder in flat memory.
+hours-long article streams to the encoder in flat memory, and encoding starts as soon as
+the first clip is ready.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 with warnings.catch_warnings():
@@ -23,60 +24,73 @@ PARAGRAPH_PAUSE = 0.7
 CHAPTER_PAUSE = 1.4
 LEAD_IN = 0.4
 TAIL = 1.0
-# Every clip is brought to this loudness, so no voice is louder than the narrator.
-TARGET_DBFS = -18.0
+DEFAULT_SAMPLE_RATE = 22050
 _CHUNK_SECONDS = 5.0
 
 
-def plan(script: Script, clips: tuple[Clip, ...], sample_rate: int | None = None) -> Mix:
-    """Place each clip on the timeline; cue and chapter times come from the same arithmetic as the audio."""
-    rate = sample_rate or (clips[0].sample_rate if clips else 22050)
-    pieces: list[Piece] = [Piece(_snap(LEAD_IN, rate))]
-    cues: list[Cue] = []
-    chapter_starts: list[tuple[str, float]] = []
-    clock = pieces[0].duration
-    previous: Segment | None = None
-    for clip in clips:
-        segment = script.segments[clip.segment]
-        if previous is not None:
-            pause = _snap(_pause(previous, segment), rate)
-            pieces.append(Piece(pause))
-            clock += pause
-        if segment.chapter:
-            chapter_starts.append((segment.chapter, clock))
-        duration = _snap(clip.duration, rate)
-        pieces.append(Piece(duration, clip.path))
-        cues.append(Cue(clock, clock + duration, segment.text if segment.role != "caption" else segment.spoken_text,
-                        _voice_label(segment, script), clip.segment))
-        clock += duration
-        previous = segment
-    pieces.append(Piece(_snap(TAIL, rate)))
-    clock += pieces[-1].duration
-    ends = [start for _, start in chapter_starts[1:]] + [clock]
-    chapters = tuple(Chapter(title, start, end) for (title, start), end in zip(chapter_starts, ends))
-    return Mix(tuple(pieces), tuple(cues), chapters, rate, clock)
+class Assembly:
+    """Lays clips on one timeline as they arrive and streams the result as 16-bit mono PCM.
 
+    Cue and chapter times come from the same sample counts as the audio, so they match what
+    is heard exactly. Once the stream has been read to its end, ``mix`` describes the episode.
+    """
 
-def stream(mix: Mix) -> Iterator[bytes]:
-    """The mix as 16-bit mono PCM chunks at mix.sample_rate."""
-    for piece in mix.pieces:
-        frames = round(piece.duration * mix.sample_rate)
-        if piece.path is None:
-            remaining = frames
-            while remaining > 0:
-                count = min(remaining, int(_CHUNK_SECONDS * mix.sample_rate))
-                yield bytes(2 * count)
-                remaining -= count
-            continue
-        with open(piece.path, "rb") as clip:  # pydub leaves files it opens itself unclosed
-            audio = AudioSegment.from_wav(clip).set_channels(1).set_sample_width(2)
-        if audio.frame_rate != mix.sample_rate:
-            audio = audio.set_frame_rate(mix.sample_rate)
-        if audio.dBFS != float("-inf"):
-            audio = audio.apply_gain(TARGET_DBFS - audio.dBFS)
-        pcm = audio.raw_data[: 2 * frames]
-        # Resampling can round a frame short: pad so the audio matches the planned timeline exactly.
-        yield pcm + bytes(2 * frames - len(pcm))
+    def __init__(self, script: Script, sample_rate: int = DEFAULT_SAMPLE_RATE) -> None:
+        self.script = script
+        self.sample_rate = sample_rate
+        self._pieces: list[Piece] = []
+        self._cues: list[Cue] = []
+        self._chapter_starts: list[tuple[str, float]] = []
+        self._frames = 0
+        self._mix: Mix | None = None
+
+    def stream(self, clips: Iterable[Clip]) -> Iterator[bytes]:
+        yield from self._silence(LEAD_IN)
+        previous: Segment | None = None
+        for clip in clips:
+            segment = self.script.segments[clip.segment]
+            if previous is not None:
+                yield from self._silence(_pause(previous, segment))
+            if segment.chapter:
+                self._chapter_starts.append((segment.chapter, self._now))
+            pcm = self._clip_pcm(clip)
+            start = self._now
+            self._frames += len(pcm) // 2
+            self._pieces.append(Piece(self._now - start, clip.path))
+            text = segment.spoken_text if segment.role == "caption" else segment.text
+            self._cues.append(Cue(start, self._now, text, _voice_label(segment, self.script), clip.segment))
+            previous = segment
+            yield pcm
+        yield from self._silence(TAIL)
+        ends = [start for _, start in self._chapter_starts[1:]] + [self._now]
+        chapters = tuple(Chapter(title, start, end) for (title, start), end in zip(self._chapter_starts, ends))
+        self._mix = Mix(tuple(self._pieces), tuple(self._cues), chapters, self.sample_rate, self._now)
+
+    @property
+    def mix(self) -> Mix:
+        if self._mix is None:
+            raise RuntimeError("the mix is known only once its stream has been read to the end")
+        return self._mix
+
+    @property
+    def _now(self) -> float:
+        return self._frames / self.sample_rate
+
+    def _silence(self, seconds: float) -> Iterator[bytes]:
+        frames = round(seconds * self.sample_rate)
+        self._pieces.append(Piece(frames / self.sample_rate))
+        self._frames += frames
+        while frames > 0:
+            count = min(frames, int(_CHUNK_SECONDS * self.sample_rate))
+            yield bytes(2 * count)
+            frames -= count
+
+    def _clip_pcm(self, clip: Clip) -> bytes:
+        with open(clip.path, "rb") as handle:  # pydub leaves files it opens itself unclosed
+            audio = AudioSegment.from_wav(handle).set_channels(1).set_sample_width(2)
+        if audio.frame_rate != self.sample_rate:
+            audio = audio.set_frame_rate(self.sample_rate)
+        return audio.raw_data
 
 
 def load_pcm(path: Path) -> tuple[bytes, int]:
@@ -99,8 +113,3 @@ def _voice_label(segment: Segment, script: Script) -> str:
     if segment.role == "quote" and segment.speaker:
         return script.speaker(segment.speaker).name
     return "Describer" if segment.role == "caption" else "Narrator"
-
-
-def _snap(seconds: float, rate: int) -> float:
-    """Round to whole samples, so planned times and streamed audio never drift apart."""
-    return round(seconds * rate) / rate

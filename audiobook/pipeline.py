@@ -12,16 +12,16 @@ from pathlib import Path
 from .cache import ClipCache
 from .casting import cast_script, default_cast_path, load_profile
 from .cover import plain_cover
-from .encode import DEFAULT_BITRATE, Tags, encode_mp3, write_text_atomically
+from .encode import DEFAULT_BITRATE, Mp3Writer, Tags, write_text_atomically
 from .errors import OutputError
 from .extract import extract
-from .mix import plan, stream
+from .mix import Assembly
 from .model import Cast, Episode, Script
 from .script import build_script, slug
 from .sidecars import chapters_json, transcript, webvtt
 from .source import read_source
 from .speech import Lexicon, load_lexicon
-from .synth import synthesize
+from .synth import Synthesis
 
 log = logging.getLogger("audiobook")
 
@@ -72,10 +72,6 @@ def render(location: str, output: Path | None = None, options: Options = Options
     prepared = prepare(location, options)
     output = output or default_output(prepared)
     _check_writable(output)
-    synthesis = synthesize(
-        prepared.script, prepared.cast, ClipCache(options.cache_dir), prepared.lexicon, options.jobs,
-    )
-    mix = plan(prepared.script, synthesis.clips)
     script = prepared.script
     text = transcript(script)
     tags = Tags(
@@ -84,7 +80,13 @@ def render(location: str, output: Path | None = None, options: Options = Options
         description=script.subtitle, transcript=text, source_url=script.source_url,
         cover_png=plain_cover(script.title, script.publication),
     )
-    size = encode_mp3(mix, stream(mix), output, tags, options.bitrate)
+    assembly = Assembly(script)
+    synthesis = Synthesis(script, prepared.cast, ClipCache(options.cache_dir), prepared.lexicon, options.jobs)
+    with synthesis, Mp3Writer(output, assembly.sample_rate, options.bitrate) as mp3:
+        for pcm in assembly.stream(synthesis.clips()):
+            mp3.write(pcm)
+        mp3.finish(assembly.mix, tags)
+    mix = assembly.mix
     sidecars = {
         output.with_suffix(".vtt"): webvtt(mix),
         output.with_suffix(".chapters.json"): chapters_json(mix, script),
@@ -92,11 +94,11 @@ def render(location: str, output: Path | None = None, options: Options = Options
     }
     for path, content in sidecars.items():
         write_text_atomically(path, content)
-    log.info("synthesized %d of %d clips", synthesis.synthesized, len(synthesis.clips))
+    log.info("synthesized %d clips, %d from the cache", synthesis.to_synthesize, len(mix.cues) - synthesis.to_synthesize)
     return Episode(
-        mp3=output, duration=mix.duration, size=size, vtt=output.with_suffix(".vtt"),
+        mp3=output, duration=mix.duration, size=output.stat().st_size, vtt=output.with_suffix(".vtt"),
         chapters_json=output.with_suffix(".chapters.json"), transcript=output.with_suffix(".txt"),
-        synthesized=synthesis.synthesized,
+        synthesized=synthesis.to_synthesize,
     )
 
 

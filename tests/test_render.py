@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
@@ -154,22 +156,20 @@ def test_sample_renders_whole_article(rendered_sample):
 
 
 def test_interrupted_render_leaves_no_half_written_mp3(tmp_path, monkeypatch):
-    import audiobook.pipeline as pipeline
+    from audiobook.mix import Assembly
 
-    real_stream = pipeline.stream
+    real_stream = Assembly.stream
 
-    def interrupted(mix):
-        for count, chunk in enumerate(real_stream(mix)):
+    def interrupted(self, clips):
+        for count, chunk in enumerate(real_stream(self, clips)):
             if count == 5:
                 raise KeyboardInterrupt
             yield chunk
 
     existing = tmp_path / "episode.mp3"
     existing.write_bytes(b"the previous edition")
-    monkeypatch.setattr(pipeline, "stream", interrupted)
-    try:
+    monkeypatch.setattr(Assembly, "stream", interrupted)
+    with pytest.raises(KeyboardInterrupt):
         render(str(SHORT), existing)
-    except KeyboardInterrupt:
-        pass
     assert existing.read_bytes() == b"the previous edition"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["episode.mp3"]
