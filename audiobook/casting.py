@@ -25,6 +25,15 @@ class CastProfile:
     describer: Voice
     pools: dict[str, tuple[Voice, ...]]
     source: str
+    voices: dict[str, Voice]
+    """Every voice of the file by id."""
+
+    def voice(self, voice_id: str) -> Voice:
+        """A voice by id, including voices derived past a pool's end ('scottish-woman~2')."""
+        base, _, round_number = voice_id.partition("~")
+        if base not in self.voices or (round_number and not round_number.isdigit()):
+            raise CastError(f"{self.source}: the cast has no voice {voice_id!r} (see 'audiobook voices')")
+        return _derive(self.voices[base], int(round_number or 0))
 
 
 def default_cast_path() -> Path:
@@ -54,7 +63,7 @@ def load_profile(path: Path | None = None) -> CastProfile:
     pools = {gender: tuple(named(voice_id) for voice_id in cast.get(gender, ())) for gender in _GENDERS}
     if not any(pools.values()):
         raise CastError(f"{path}: [cast] has no voices for speakers (female, male, unknown)")
-    return CastProfile(narrator, describer, pools, str(path))
+    return CastProfile(narrator, describer, pools, str(path), voices)
 
 
 def _voice(voice_id: str, table: dict, path: Path) -> Voice:
@@ -70,17 +79,12 @@ def _voice(voice_id: str, table: dict, path: Path) -> Voice:
     return Voice(id=voice_id, **table)
 
 
-def cast_script(
-    script: Script, profile: CastProfile, pinned: dict[str, Voice] | None = None, rate: int | None = None,
-) -> Cast:
+def cast_script(script: Script, profile: CastProfile, pinned: dict[str, Voice] | None = None) -> Cast:
     """Hand out voices: pinned ones first, then each speaker a free voice of their gender's pool.
 
     A speaker's first choice in the pool comes from a hash of their name, so the same person
     gets the same voice in every episode unless someone earlier in the article took it.
-    ``rate`` sets the narrator's words per minute; every other voice keeps its pace relative to it.
     """
-    if rate is not None:
-        profile = _at_rate(profile, rate)
     pinned = pinned or {}
     taken = {_sound(profile.narrator), _sound(profile.describer), *(_sound(v) for v in pinned.values())}
     assigned: dict[str, Voice] = {}
@@ -96,7 +100,8 @@ def cast_script(
     return Cast(narrator=profile.narrator, describer=profile.describer, speakers=assigned)
 
 
-def _at_rate(profile: CastProfile, rate: int) -> CastProfile:
+def at_rate(profile: CastProfile, rate: int) -> CastProfile:
+    """The cast with the narrator at ``rate`` words per minute and every other voice keeping its pace relative to it."""
     factor = rate / profile.narrator.rate
 
     def scaled(voice: Voice) -> Voice:
@@ -105,6 +110,7 @@ def _at_rate(profile: CastProfile, rate: int) -> CastProfile:
     return CastProfile(
         scaled(profile.narrator), scaled(profile.describer),
         {gender: tuple(scaled(voice) for voice in pool) for gender, pool in profile.pools.items()}, profile.source,
+        {voice_id: scaled(voice) for voice_id, voice in profile.voices.items()},
     )
 
 

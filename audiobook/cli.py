@@ -18,7 +18,7 @@ from . import __version__
 from .casting import load_profile
 from .engines import engine_names, load_engine
 from .errors import AudiobookError
-from .pipeline import Options, prepare, render as render_article
+from .pipeline import Options, Outcome, prepare, render as render_article, render_many
 from .scriptfile import script_to_json
 
 _ARTICLE = click.argument("article", metavar="ARTICLE")
@@ -57,40 +57,97 @@ def main() -> None:
 
 
 @main.command()
-@_ARTICLE
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="MP3 to write (default: output/<title>.mp3).")
+@click.argument("articles", metavar="ARTICLE...", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="MP3 to write, for one article (default: output/<title>.mp3).")
+@click.option("-d", "--output-dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Folder for the episodes when no -o is given.")
 @_CAST
+@click.option("--overrides", "overrides_path", type=click.Path(path_type=Path),
+              help="Corrections file (default: ARTICLE.audiobook.toml beside the article).")
 @click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), help="Extra pronunciations (TOML).")
+@click.option("--rate", type=click.IntRange(80, 500), help="Narrator's words per minute; other voices follow.")
 @click.option("--jobs", type=click.IntRange(1, 256), help="Parallel synthesis workers (default: one per core).")
 @click.option("--bitrate", type=click.Choice(["64", "96", "128", "160"]), default="64", show_default=True,
               help="Constant MP3 bit rate in kbps.")
 @click.option("--publication", help="Publication name for the artist and album tags.")
 @click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder (default: the user cache).")
-@click.option("-q", "--quiet", is_flag=True, help="Print only the MP3's path.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the MP3 paths.")
 def render(
-    article: str, output: Path | None, cast_path: Path | None, lexicon_path: Path | None, jobs: int | None,
-    bitrate: str, publication: str | None, cache_dir: Path | None, quiet: bool,
+    articles: tuple[str, ...], output: Path | None, output_dir: Path, cast_path: Path | None,
+    overrides_path: Path | None, lexicon_path: Path | None, rate: int | None, jobs: int | None, bitrate: str,
+    publication: str | None, cache_dir: Path | None, quiet: bool,
 ) -> None:
-    """Render ARTICLE (a text file, or - for standard input) to a tagged MP3 with transcript and chapters.
+    """Render each ARTICLE (a text, Markdown or HTML file, a URL, an edited script .json, or - for
+    standard input) to a tagged MP3 with transcript and chapters.
 
-    Beside the MP3 go OUT.vtt (captions with speaker tags), OUT.chapters.json
-    (Podcasting 2.0 chapters) and OUT.txt (plain transcript). The last line printed
-    is the MP3's path.
+    Beside each MP3 go OUT.vtt (captions with speaker tags), OUT.chapters.json
+    (Podcasting 2.0 chapters) and OUT.txt (plain transcript). The MP3 paths are
+    printed last, one a line. A bad article is reported and the others still render;
+    the exit code is then non-zero.
     """
+    if output and len(articles) > 1:
+        raise click.UsageError("-o names one file; for several articles use --output-dir")
     options = Options(
-        cast_path=cast_path, lexicon_path=lexicon_path, cache_dir=cache_dir, jobs=jobs, bitrate=int(bitrate),
-        publication=publication,
+        cast_path=cast_path, lexicon_path=lexicon_path, overrides_path=overrides_path, output_dir=output_dir,
+        cache_dir=cache_dir, jobs=jobs, bitrate=int(bitrate), rate=rate, publication=publication,
     )
     started = time.perf_counter()
-    episode = render_article(article, output, options)
-    if not quiet:
-        click.echo(
-            f"rendered {episode.duration / 60:.1f} min of audio in {time.perf_counter() - started:.1f} s "
-            f"({episode.synthesized} clips synthesized); sidecars: {episode.vtt.name}, "
-            f"{episode.chapters_json.name}, {episode.transcript.name}",
-            err=True,
-        )
-    click.echo(str(episode.mp3))
+    with _Progress(enabled=not quiet and sys.stderr.isatty()) as progress:
+        if output:
+            outcomes = [Outcome(articles[0], render_article(articles[0], output, options, progress=progress.single))]
+        else:
+            outcomes = render_many(list(articles), options, progress=progress.update)
+    for outcome in outcomes:
+        if outcome.error:
+            click.echo(f"audiobook: {outcome.error}", err=True)
+        elif not quiet:
+            episode = outcome.episode
+            click.echo(
+                f"{outcome.location}: {episode.duration / 60:.1f} min of audio, {episode.synthesized} clips "
+                f"synthesized; sidecars {episode.vtt.name}, {episode.chapters_json.name}, {episode.transcript.name}",
+                err=True,
+            )
+    if not quiet and any(outcome.episode for outcome in outcomes):
+        click.echo(f"done in {time.perf_counter() - started:.1f} s", err=True)
+    for outcome in outcomes:
+        if outcome.episode:
+            click.echo(str(outcome.episode.mp3))
+    failures = [outcome.error for outcome in outcomes if outcome.error]
+    if failures:
+        sys.exit(max(error.exit_code for error in failures))
+
+
+class _Progress:
+    """A progress bar on stderr while clips reach the encoder; nothing when stderr is not a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._bar = None
+        self._label = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._close()
+
+    def single(self, done: int, total: int) -> None:
+        self.update("rendering", done, total)
+
+    def update(self, label: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if label != self._label:
+            self._close()
+            self._label = label
+            self._bar = click.progressbar(length=total, label=label[-40:], file=sys.stderr)
+            self._bar.__enter__()
+        self._bar.update(done - self._bar.pos)
+
+    def _close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
 
 
 @main.command()

@@ -78,6 +78,8 @@ class Segment:
     quote_kind: QuoteKind | None = None
     speech: str | None = None
     """What the engine hears when it differs from the text (announcements, dates in words)."""
+    voice: str | None = None
+    """A voice id that overrides the cast for this segment (set in an edited script)."""
 
     @property
     def spoken_text(self) -> str:
@@ -130,8 +132,12 @@ class Cast:
     narrator: Voice
     describer: Voice
     speakers: dict[str, Voice] = field(default_factory=dict)
+    named: dict[str, Voice] = field(default_factory=dict)
+    """Voices by id, for segments that name their own voice."""
 
     def voice_for(self, segment: Segment) -> Voice:
+        if segment.voice and segment.voice in self.named:
+            return self.named[segment.voice]
         if segment.role == "quote" and segment.speaker in self.speakers:
             return self.speakers[segment.speaker]
         if segment.role == "caption":

@@ -5,23 +5,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .cache import ClipCache
-from .casting import cast_script, default_cast_path, load_profile
+from .casting import at_rate, cast_script, default_cast_path, load_profile
 from .cover import plain_cover
 from .encode import DEFAULT_BITRATE, Mp3Writer, Tags, write_text_atomically
-from .errors import OutputError
+from .errors import AudiobookError, OutputError
 from .extract import extract
 from .mix import Assembly
-from .model import Cast, Episode, Script
+from .model import Cast, Clip, Episode, Script
+from .overrides import apply, load_overrides, pinned_voices, sidecar_path
 from .script import build_script, slug
+from .scriptfile import looks_like_script, script_from_json
 from .sidecars import chapters_json, transcript, webvtt
 from .source import read_source
 from .speech import Lexicon, load_lexicon
-from .synth import Synthesis
+from .synth import Synthesis, Workers
 
 log = logging.getLogger("audiobook")
 
@@ -32,9 +36,15 @@ class Options:
 
     cast_path: Path | None = None
     lexicon_path: Path | None = None
+    overrides_path: Path | None = None
+    """Corrections; by default ARTICLE.audiobook.toml beside the article, when it exists."""
+    output_dir: Path = Path("output")
+    """Where episodes go when no output file is named."""
     cache_dir: Path | None = None
     jobs: int | None = None
     bitrate: int = DEFAULT_BITRATE
+    rate: int | None = None
+    """The narrator's words per minute; other voices keep their pace relative to it."""
     publication: str | None = None
 
 
@@ -49,17 +59,28 @@ class Prepared:
 
 
 def prepare(location: str, options: Options = Options()) -> Prepared:
-    """Read and understand an article without synthesizing anything."""
+    """Read and understand an article (or an edited script) without synthesizing anything."""
     source = read_source(location)
-    article = extract(source.text, label=location, url=source.url)
-    script = build_script(article)
-    if options.publication:
-        script = replace(script, publication=options.publication)
     profile = load_profile(options.cast_path)
-    cast = cast_script(script, profile)
+    if options.rate:
+        profile = at_rate(profile, options.rate)
     lexicon = load_lexicon(default_cast_path().with_name("lexicon.toml"))
     if options.lexicon_path:
         lexicon = lexicon.merged(load_lexicon(options.lexicon_path))
+    if looks_like_script(source.text):
+        script, cast = script_from_json(source.text, profile, location)
+        return Prepared(script, cast, lexicon, source.name)
+    script = build_script(extract(source.text, label=location, url=source.url))
+    if options.publication:
+        script = replace(script, publication=options.publication)
+    overrides_path = options.overrides_path or (sidecar_path(source.path) if source.path else None)
+    pinned = {}
+    if overrides_path and (options.overrides_path or overrides_path.exists()):
+        overrides = load_overrides(overrides_path)
+        script = apply(script, overrides)
+        pinned = pinned_voices(script, overrides, profile)
+        lexicon = lexicon.merged(overrides.lexicon)
+    cast = cast_script(script, profile, pinned)
     return Prepared(script, cast, lexicon, source.name)
 
 
@@ -67,10 +88,17 @@ def default_output(prepared: Prepared, folder: Path = Path("output")) -> Path:
     return folder / f"{slug(prepared.script.title) or slug(prepared.name) or 'episode'}.mp3"
 
 
-def render(location: str, output: Path | None = None, options: Options = Options()) -> Episode:
-    """Render one article to a tagged MP3 with its .vtt, .chapters.json and .txt beside it."""
+def render(
+    location: str, output: Path | None = None, options: Options = Options(), workers: Workers | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Episode:
+    """Render one article to a tagged MP3 with its .vtt, .chapters.json and .txt beside it.
+
+    ``workers`` lets several renders share one set of worker pools; ``progress(done, total)``
+    is called as each clip reaches the encoder.
+    """
     prepared = prepare(location, options)
-    output = output or default_output(prepared)
+    output = output or default_output(prepared, options.output_dir)
     _check_writable(output)
     script = prepared.script
     text = transcript(script)
@@ -81,9 +109,16 @@ def render(location: str, output: Path | None = None, options: Options = Options
         cover_png=plain_cover(script.title, script.publication),
     )
     assembly = Assembly(script)
-    synthesis = Synthesis(script, prepared.cast, ClipCache(options.cache_dir), prepared.lexicon, options.jobs)
-    with synthesis, Mp3Writer(output, assembly.sample_rate, options.bitrate) as mp3:
-        for pcm in assembly.stream(synthesis.clips()):
+    cache = ClipCache(options.cache_dir)
+    synthesis = Synthesis(script, prepared.cast, cache, prepared.lexicon)
+    with contextlib.ExitStack() as stack:
+        if workers is None:
+            workers = stack.enter_context(Workers(options.jobs))
+        mp3 = stack.enter_context(Mp3Writer(output, assembly.sample_rate, options.bitrate))
+        clips = synthesis.clips(workers)
+        if progress:
+            clips = _reporting(clips, synthesis.total, progress)
+        for pcm in assembly.stream(clips):
             mp3.write(pcm)
         mp3.finish(assembly.mix, tags)
     mix = assembly.mix
@@ -94,12 +129,48 @@ def render(location: str, output: Path | None = None, options: Options = Options
     }
     for path, content in sidecars.items():
         write_text_atomically(path, content)
-    log.info("synthesized %d clips, %d from the cache", synthesis.to_synthesize, len(mix.cues) - synthesis.to_synthesize)
+    cache.prune()
+    log.info("%s: synthesized %d of %d clips", location, synthesis.to_synthesize, synthesis.total)
     return Episode(
         mp3=output, duration=mix.duration, size=output.stat().st_size, vtt=output.with_suffix(".vtt"),
         chapters_json=output.with_suffix(".chapters.json"), transcript=output.with_suffix(".txt"),
         synthesized=synthesis.to_synthesize,
     )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One article of a batch: its episode, or the error that stopped it."""
+
+    location: str
+    episode: Episode | None = None
+    error: AudiobookError | None = None
+
+
+def render_many(
+    locations: list[str], options: Options = Options(),
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[Outcome]:
+    """Render several articles with one set of workers; a bad article is reported and the rest go on.
+
+    Each render is one call of ``render(location, output, options)``: the unit a task queue of
+    a distributed engine would run, with the clip cache on shared storage.
+    """
+    outcomes: list[Outcome] = []
+    with Workers(options.jobs) as workers:
+        for location in locations:
+            report = (lambda done, total, where=location: progress(where, done, total)) if progress else None
+            try:
+                outcomes.append(Outcome(location, render(location, None, options, workers, report)))
+            except AudiobookError as error:
+                outcomes.append(Outcome(location, error=error))
+    return outcomes
+
+
+def _reporting(clips: Iterator[Clip], total: int, progress: Callable[[int, int], None]) -> Iterator[Clip]:
+    for done, clip in enumerate(clips, start=1):
+        yield clip
+        progress(done, total)
 
 
 def _check_writable(output: Path) -> None:

@@ -42,12 +42,37 @@ class _Job:
     key: str
 
 
+class Workers:
+    """The worker pools shared by every render in one run, started when first needed."""
+
+    def __init__(self, jobs: int | None = None) -> None:
+        self.jobs = jobs or os.cpu_count() or 1
+        self._threads: ThreadPoolExecutor | None = None
+        self._processes: ProcessPoolExecutor | None = None
+
+    def for_clips(self, count: int) -> Executor:
+        if self.jobs > 1 and count >= _MIN_CLIPS_FOR_PROCESSES:
+            if self._processes is None:
+                # spawn, not fork: a forked copy of an initialised speech library can hang.
+                self._processes = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"))
+            return self._processes
+        if self._threads is None:
+            self._threads = ThreadPoolExecutor(min(self.jobs, 2), thread_name_prefix="synth")
+        return self._threads
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for pool in (self._threads, self._processes):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+
 class Synthesis:
     """The clips of one script: cached ones at once, missing ones as the workers finish them."""
 
-    def __init__(
-        self, script: Script, cast: Cast, cache: ClipCache, lexicon: Lexicon = Lexicon(), jobs: int | None = None,
-    ) -> None:
+    def __init__(self, script: Script, cast: Cast, cache: ClipCache, lexicon: Lexicon = Lexicon()) -> None:
         self._cache = cache
         self._engines: dict[str, Engine] = {}
         self._order: list[int | _Job] = []
@@ -65,33 +90,25 @@ class Synthesis:
             else:
                 self._order.append(_Job(index, text, voice, key))
         self.to_synthesize = sum(isinstance(item, _Job) for item in self._order)
-        self._jobs = jobs or os.cpu_count() or 1
-        self._executor: Executor | None = None
+        self.total = len(self._order)
 
-    def __enter__(self) -> Synthesis:
-        if self._jobs > 1 and self.to_synthesize >= _MIN_CLIPS_FOR_PROCESSES:
-            # spawn, not fork: a forked copy of an initialised speech library can hang.
-            self._executor = ProcessPoolExecutor(self._jobs, mp_context=multiprocessing.get_context("spawn"))
-        elif self.to_synthesize:
-            self._executor = ThreadPoolExecutor(min(self._jobs, 2), thread_name_prefix="synth")
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-
-    def clips(self) -> Iterator[Clip]:
-        """Every spoken segment's clip, in script order."""
-        threads = isinstance(self._executor, ThreadPoolExecutor)
+    def clips(self, workers: Workers) -> Iterator[Clip]:
+        """Every spoken segment's clip, in script order; what is still queued is cancelled if the caller stops."""
+        executor = workers.for_clips(self.to_synthesize)
+        threads = isinstance(executor, ThreadPoolExecutor)
         futures: dict[int, Future[Path]] = {
-            item.segment: self._executor.submit(_make_clip, item, self._cache.folder, self._engines if threads else None)
+            item.segment: executor.submit(_make_clip, item, self._cache.folder, self._engines if threads else None)
             for item in self._order if isinstance(item, _Job)
         }
-        for item in self._order:
-            if isinstance(item, _Job):
-                yield _clip(item.segment, futures[item.segment].result())
-            else:
-                yield _clip(item, self._cached[item])
+        try:
+            for item in self._order:
+                if isinstance(item, _Job):
+                    yield _clip(item.segment, futures[item.segment].result())
+                else:
+                    yield _clip(item, self._cached[item])
+        finally:
+            for future in futures.values():
+                future.cancel()
 
     def _engine(self, name: str) -> Engine:
         if name not in self._engines:

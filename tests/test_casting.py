@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from audiobook.casting import cast_script, load_profile
+from audiobook.casting import at_rate, cast_script, load_profile
 from audiobook.errors import CastError
 from audiobook.model import Script, Speaker
 
@@ -63,7 +63,7 @@ def test_pinned_voices_win_and_are_not_reused():
 
 def test_rate_moves_every_voice_with_the_narrator():
     profile = load_profile()
-    cast = cast_script(_script(3), profile, rate=360)
+    cast = cast_script(_script(3), at_rate(profile, 360))
     assert cast.narrator.rate == 360
     assert all(voice.rate > 300 for voice in cast.speakers.values())
 
