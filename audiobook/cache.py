@@ -1,13 +1,15 @@
 """A content-addressed store of synthesized clips, shared by every render on the machine.
 
 The key covers everything that changes the sound, so a clip is synthesized once and reused by
-every later render that asks for the same words in the same voice. Files are written to a
-temporary name and renamed, so two renders at once never see half a clip.
+every later render that asks for the same words in the same voice; encoded chunks (a
+paragraph's clips and pauses as MP3) are kept the same way. Files are written to a temporary
+name and renamed, so two renders at once never see half a file.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import tempfile
@@ -52,25 +54,38 @@ class ClipCache:
     def put(self, key: str, pcm: bytes, sample_rate: int) -> Path:
         path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-        try:
-            with os.fdopen(handle, "wb") as raw, wave.open(raw, "wb") as out:
-                out.setnchannels(1)
-                out.setsampwidth(2)
-                out.setframerate(sample_rate)
-                out.writeframes(pcm)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        buffer = io.BytesIO()
+        with wave.open(buffer, "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(sample_rate)
+            out.writeframes(pcm)
+        _write_atomically(path, buffer.getvalue())
         return path
+
+    def get_chunk(self, key: str) -> tuple[bytes, list[int]] | None:
+        """An encoded chunk and its clips' lengths in samples, if this exact chunk was encoded before."""
+        mp3, lengths = self.folder / key[:2] / f"{key}.mp3", self.folder / key[:2] / f"{key}.json"
+        try:
+            data, clip_lengths = mp3.read_bytes(), json.loads(lengths.read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+        os.utime(mp3)
+        return data, clip_lengths
+
+    def put_chunk(self, key: str, mp3: bytes, clip_lengths: list[int]) -> None:
+        folder = self.folder / key[:2]
+        folder.mkdir(parents=True, exist_ok=True)
+        # The lengths first: a chunk counts as cached only once its MP3 is in place.
+        _write_atomically(folder / f"{key}.json", json.dumps(clip_lengths).encode())
+        _write_atomically(folder / f"{key}.mp3", mp3)
 
     def prune(self) -> int:
         """Remove the least recently used clips until the cache fits its limit; returns how many went."""
         if not self.folder.exists():
             return 0
         entries = []
-        for path in self.folder.glob("*/*.wav"):
+        for path in self.folder.glob("*/*.*"):
             try:
                 stat = path.stat()
             except FileNotFoundError:  # Another render pruned it first.
@@ -85,3 +100,14 @@ class ClipCache:
             total -= size
             removed += 1
         return removed
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

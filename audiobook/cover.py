@@ -23,5 +23,5 @@ def plain_cover(title: str, publication: str | None = None) -> bytes:
         y += 120
     draw.text((SIZE // 2, SIZE - 140), publication or "audio edition", font=small, fill=(190, 205, 225), anchor="mm")
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG", compress_level=1)  # fast; a flat cover compresses well anyway
     return buffer.getvalue()

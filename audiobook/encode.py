@@ -1,4 +1,4 @@
-"""Encode the streamed mix to a constant-bit-rate MP3 and tag it: title, date, transcript, cover, chapters.
+"""Encode chunks to constant-bit-rate MP3, join them, and tag the file: title, date, transcript, cover, chapters.
 
 Only this module touches lameenc and mutagen. The MP3 is written under a temporary name in
 the target folder and renamed into place once tagged, so an interrupted render never leaves a
@@ -36,20 +36,37 @@ class Tags:
     cover_png: bytes
 
 
+# LAME starts every stream with this many samples of its own (encoder delay) before the input's first.
+ENCODER_DELAY = 1105
+
+
+def encode_chunk(pcm: bytes, sample_rate: int, bitrate: int = DEFAULT_BITRATE) -> bytes:
+    """A stand-alone CBR MP3 stream of one chunk. Streams of one format join into one playable file:
+    each is whole frames with no header of its own (lameenc writes no Xing/LAME tag)."""
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(bitrate)
+    encoder.set_in_sample_rate(sample_rate)
+    encoder.set_channels(1)
+    encoder.set_quality(LAME_QUALITY)
+    return bytes(encoder.encode(pcm) + encoder.flush())
+
+
+def played_samples(mp3: bytes, sample_rate: int, bitrate: int = DEFAULT_BITRATE) -> int:
+    """How many samples a decoder plays for a CBR stream: whole frames, counted from its length."""
+    samples_per_frame = 1152 if sample_rate >= 32000 else 576
+    frame_bytes = samples_per_frame / 8 * bitrate * 1000 / sample_rate
+    return round(len(mp3) / frame_bytes) * samples_per_frame
+
+
 class Mp3Writer:
-    """Encodes PCM as it arrives into a constant-bit-rate mono MP3 under a temporary name.
+    """Joins encoded chunks into one MP3 under a temporary name, then tags it.
 
     Used as a context manager: on a clean exit the tagged file is renamed to its final path;
     on any error the temporary file is removed and an existing file at the path is untouched.
     """
 
-    def __init__(self, path: Path, sample_rate: int, bitrate: int = DEFAULT_BITRATE) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self._encoder = lameenc.Encoder()
-        self._encoder.set_bit_rate(bitrate)
-        self._encoder.set_in_sample_rate(sample_rate)
-        self._encoder.set_channels(1)
-        self._encoder.set_quality(LAME_QUALITY)
         self._replacing = _replacing(path)
 
     def __enter__(self) -> Mp3Writer:
@@ -57,12 +74,11 @@ class Mp3Writer:
         self._file = open(self._temporary, "wb")
         return self
 
-    def write(self, pcm: bytes) -> None:
-        self._file.write(self._encoder.encode(pcm))
+    def write(self, mp3: bytes) -> None:
+        self._file.write(mp3)
 
     def finish(self, mix: Mix, tags: Tags) -> None:
-        """Flush the encoder and write the tags; the file takes its final name when the block ends."""
-        self._file.write(self._encoder.flush())
+        """Write the tags; the file takes its final name when the block ends."""
         self._file.close()
         _tag(self._temporary, mix, tags)
 

@@ -1,14 +1,14 @@
-"""Lay the clips on one timeline with pauses, and stream it as PCM, one clip at a time.
+"""Lay the clips on one timeline with pauses, a paragraph-sized chunk at a time.
 
-Only this module touches pydub. Nothing here holds more than one clip in memory, so an
-hours-long article streams to the encoder in flat memory, and encoding starts as soon as
-the first clip is ready.
+Each chunk is encoded on its own (see encode.py), so the timeline advances by what the
+decoder will really play: the encoder's delay, the chunk's samples, the padding to a whole
+frame. Cue and chapter times come from those sample counts and match what is heard.
+Only this module touches pydub, and it holds one chunk's audio at a time.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 with warnings.catch_warnings():
@@ -16,7 +16,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", RuntimeWarning)
     from pydub import AudioSegment
 
-from .model import Chapter, Clip, Cue, Mix, Piece, Script, Segment
+from .model import Chapter, Chunk, Clip, Cue, Mix, Script, Segment
 
 # Pauses, in seconds: a beat inside a paragraph, more between paragraphs, most around chapters.
 BEAT = 0.3
@@ -25,72 +25,77 @@ CHAPTER_PAUSE = 1.4
 LEAD_IN = 0.4
 TAIL = 1.0
 DEFAULT_SAMPLE_RATE = 22050
-_CHUNK_SECONDS = 5.0
 
 
-class Assembly:
-    """Lays clips on one timeline as they arrive and streams the result as 16-bit mono PCM.
+def plan_chunks(script: Script) -> list[Chunk]:
+    """Group the spoken segments by paragraph, with the pauses that go before each."""
+    chunks: list[Chunk] = []
+    segments: list[int] = []
+    pauses: list[float] = []
+    previous: Segment | None = None
+    for index, segment in enumerate(script.segments):
+        if not segment.spoken:
+            continue
+        pause = LEAD_IN if previous is None else _pause(previous, segment)
+        if previous is not None and segment.paragraph != previous.paragraph and segments:
+            chunks.append(Chunk(tuple(segments), tuple(pauses)))
+            segments, pauses = [], []
+        segments.append(index)
+        pauses.append(pause)
+        previous = segment
+    if segments:
+        chunks.append(Chunk(tuple(segments), tuple(pauses), tail=TAIL))
+    return chunks
 
-    Cue and chapter times come from the same sample counts as the audio, so they match what
-    is heard exactly. Once the stream has been read to its end, ``mix`` describes the episode.
-    """
 
-    def __init__(self, script: Script, sample_rate: int = DEFAULT_SAMPLE_RATE) -> None:
+def chunk_pcm(chunk: Chunk, clips: list[Clip], sample_rate: int) -> tuple[bytes, list[int]]:
+    """The chunk's audio as 16-bit mono PCM, and each clip's length in samples."""
+    parts: list[bytes] = []
+    lengths: list[int] = []
+    for pause, clip in zip(chunk.pauses, clips):
+        parts.append(bytes(2 * round(pause * sample_rate)))
+        with open(clip.path, "rb") as handle:  # pydub leaves files it opens itself unclosed
+            audio = AudioSegment.from_wav(handle).set_channels(1).set_sample_width(2)
+        if audio.frame_rate != sample_rate:
+            audio = audio.set_frame_rate(sample_rate)
+        parts.append(audio.raw_data)
+        lengths.append(len(audio.raw_data) // 2)
+    parts.append(bytes(2 * round(chunk.tail * sample_rate)))
+    return b"".join(parts), lengths
+
+
+class Timeline:
+    """Builds the Mix from each chunk as the decoder will play it."""
+
+    def __init__(self, script: Script, sample_rate: int, encoder_delay: int) -> None:
         self.script = script
         self.sample_rate = sample_rate
-        self._pieces: list[Piece] = []
+        self._delay = encoder_delay
+        self._frames = 0
         self._cues: list[Cue] = []
         self._chapter_starts: list[tuple[str, float]] = []
-        self._frames = 0
-        self._mix: Mix | None = None
 
-    def stream(self, clips: Iterable[Clip]) -> Iterator[bytes]:
-        yield from self._silence(LEAD_IN)
-        previous: Segment | None = None
-        for clip in clips:
-            segment = self.script.segments[clip.segment]
-            if previous is not None:
-                yield from self._silence(_pause(previous, segment))
+    def add(self, chunk: Chunk, clip_lengths: list[int], played_samples: int) -> None:
+        """Place a chunk whose clips have these lengths and whose encoded form plays for ``played_samples``."""
+        position = self._frames + self._delay
+        for index, pause, length in zip(chunk.segments, chunk.pauses, clip_lengths):
+            position += round(pause * self.sample_rate)
+            segment = self.script.segments[index]
+            start, end = position / self.sample_rate, (position + length) / self.sample_rate
             if segment.chapter:
-                self._chapter_starts.append((segment.chapter, self._now))
-            pcm = self._clip_pcm(clip)
-            start = self._now
-            self._frames += len(pcm) // 2
-            self._pieces.append(Piece(self._now - start, clip.path))
+                # A chapter starts in the pause before its first words, so a skip lands on silence, not mid-word.
+                self._chapter_starts.append((segment.chapter, max(0.0, start - pause / 2)))
             text = segment.spoken_text if segment.role == "caption" else segment.text
-            self._cues.append(Cue(start, self._now, text, _voice_label(segment, self.script), clip.segment))
-            previous = segment
-            yield pcm
-        yield from self._silence(TAIL)
-        ends = [start for _, start in self._chapter_starts[1:]] + [self._now]
-        chapters = tuple(Chapter(title, start, end) for (title, start), end in zip(self._chapter_starts, ends))
-        self._mix = Mix(tuple(self._pieces), tuple(self._cues), chapters, self.sample_rate, self._now)
+            self._cues.append(Cue(start, end, text, _voice_label(segment, self.script), index))
+            position += length
+        self._frames += played_samples
 
     @property
     def mix(self) -> Mix:
-        if self._mix is None:
-            raise RuntimeError("the mix is known only once its stream has been read to the end")
-        return self._mix
-
-    @property
-    def _now(self) -> float:
-        return self._frames / self.sample_rate
-
-    def _silence(self, seconds: float) -> Iterator[bytes]:
-        frames = round(seconds * self.sample_rate)
-        self._pieces.append(Piece(frames / self.sample_rate))
-        self._frames += frames
-        while frames > 0:
-            count = min(frames, int(_CHUNK_SECONDS * self.sample_rate))
-            yield bytes(2 * count)
-            frames -= count
-
-    def _clip_pcm(self, clip: Clip) -> bytes:
-        with open(clip.path, "rb") as handle:  # pydub leaves files it opens itself unclosed
-            audio = AudioSegment.from_wav(handle).set_channels(1).set_sample_width(2)
-        if audio.frame_rate != self.sample_rate:
-            audio = audio.set_frame_rate(self.sample_rate)
-        return audio.raw_data
+        duration = self._frames / self.sample_rate
+        ends = [start for _, start in self._chapter_starts[1:]] + [duration]
+        chapters = tuple(Chapter(title, start, end) for (title, start), end in zip(self._chapter_starts, ends))
+        return Mix(tuple(self._cues), chapters, self.sample_rate, duration)
 
 
 def load_pcm(path: Path) -> tuple[bytes, int]:

@@ -176,18 +176,21 @@ class Chapter:
 
 
 @dataclass(frozen=True)
-class Piece:
-    """One stretch of the mix: a clip's audio (path set) or silence (path None)."""
+class Chunk:
+    """A paragraph's worth of the timeline, encoded on its own so an edit re-encodes only its chunk."""
 
-    duration: float
-    path: Path | None = None
+    segments: tuple[int, ...]
+    """Indexes into Script.segments, all spoken."""
+    pauses: tuple[float, ...]
+    """Seconds of silence before each segment; the first is the pause before the chunk."""
+    tail: float = 0.0
+    """Seconds of silence after the last segment (the episode's end)."""
 
 
 @dataclass(frozen=True)
 class Mix:
-    """The timeline of an episode: what plays when, with its cues and chapters."""
+    """The timeline of an episode as heard: its cues and chapters."""
 
-    pieces: tuple[Piece, ...]
     cues: tuple[Cue, ...]
     chapters: tuple[Chapter, ...]
     sample_rate: int

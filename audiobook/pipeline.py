@@ -6,19 +6,23 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .cache import ClipCache
 from .casting import at_rate, cast_script, default_cast_path, load_profile
 from .cover import plain_cover
-from .encode import DEFAULT_BITRATE, Mp3Writer, Tags, write_text_atomically
+from .encode import (
+    DEFAULT_BITRATE, ENCODER_DELAY, LAME_QUALITY, Mp3Writer, Tags, encode_chunk, played_samples, write_text_atomically,
+)
 from .errors import AudiobookError, OutputError
 from .extract import extract
-from .mix import Assembly
-from .model import Cast, Clip, Episode, Script
+from .mix import DEFAULT_SAMPLE_RATE as SAMPLE_RATE, Timeline, chunk_pcm, plan_chunks
+from .model import Cast, Chunk, Episode, Script
 from .overrides import apply, load_overrides, pinned_voices, sidecar_path
 from .script import build_script, slug
 from .scriptfile import looks_like_script, script_from_json
@@ -108,20 +112,32 @@ def render(
         description=script.subtitle, transcript=text, source_url=script.source_url,
         cover_png=plain_cover(script.title, script.publication),
     )
-    assembly = Assembly(script)
     cache = ClipCache(options.cache_dir)
     synthesis = Synthesis(script, prepared.cast, cache, prepared.lexicon)
+    chunks = plan_chunks(script)
+    keys = [_chunk_key(chunk, synthesis, options.bitrate) for chunk in chunks]
+    encoded = {key: found for key in keys if (found := cache.get_chunk(key))}
+    timeline = Timeline(script, SAMPLE_RATE, ENCODER_DELAY)
     with contextlib.ExitStack() as stack:
         if workers is None:
             workers = stack.enter_context(Workers(options.jobs))
-        mp3 = stack.enter_context(Mp3Writer(output, assembly.sample_rate, options.bitrate))
-        clips = synthesis.clips(workers)
-        if progress:
-            clips = _reporting(clips, synthesis.total, progress)
-        for pcm in assembly.stream(clips):
-            mp3.write(pcm)
-        mp3.finish(assembly.mix, tags)
-    mix = assembly.mix
+        to_encode = [index for chunk, key in zip(chunks, keys) if key not in encoded for index in chunk.segments]
+        clips = synthesis.clips(workers, to_encode)
+        mp3 = stack.enter_context(Mp3Writer(output))
+        for done, (chunk, key) in enumerate(zip(chunks, keys), start=1):
+            if key in encoded:
+                data, lengths = encoded[key]
+            else:
+                # Encoding this chunk on this thread while the workers synthesize the next ones.
+                pcm, lengths = chunk_pcm(chunk, [next(clips) for _ in chunk.segments], SAMPLE_RATE)
+                data = encode_chunk(pcm, SAMPLE_RATE, options.bitrate)
+                cache.put_chunk(key, data, lengths)
+            mp3.write(data)
+            timeline.add(chunk, lengths, played_samples(data, SAMPLE_RATE, options.bitrate))
+            if progress:
+                progress(done, len(chunks))
+        mp3.finish(timeline.mix, tags)
+    mix = timeline.mix
     sidecars = {
         output.with_suffix(".vtt"): webvtt(mix),
         output.with_suffix(".chapters.json"): chapters_json(mix, script),
@@ -130,11 +146,11 @@ def render(
     for path, content in sidecars.items():
         write_text_atomically(path, content)
     cache.prune()
-    log.info("%s: synthesized %d of %d clips", location, synthesis.to_synthesize, synthesis.total)
+    log.info("%s: synthesized %d of %d clips", location, synthesis.synthesized, len(synthesis.jobs))
     return Episode(
         mp3=output, duration=mix.duration, size=output.stat().st_size, vtt=output.with_suffix(".vtt"),
         chapters_json=output.with_suffix(".chapters.json"), transcript=output.with_suffix(".txt"),
-        synthesized=synthesis.to_synthesize,
+        synthesized=synthesis.synthesized,
     )
 
 
@@ -167,10 +183,13 @@ def render_many(
     return outcomes
 
 
-def _reporting(clips: Iterator[Clip], total: int, progress: Callable[[int, int], None]) -> Iterator[Clip]:
-    for done, clip in enumerate(clips, start=1):
-        yield clip
-        progress(done, total)
+def _chunk_key(chunk: Chunk, synthesis: Synthesis, bitrate: int) -> str:
+    """Everything that changes a chunk's encoded bytes: its clips, its pauses, the encoder's settings."""
+    material = json.dumps([
+        "chunk 1", SAMPLE_RATE, bitrate, LAME_QUALITY, chunk.pauses, chunk.tail,
+        [synthesis.jobs[index].key for index in chunk.segments],
+    ])
+    return hashlib.sha256(material.encode()).hexdigest()
 
 
 def _check_writable(output: Path) -> None:

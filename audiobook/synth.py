@@ -57,7 +57,8 @@ class Workers:
                 self._processes = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"))
             return self._processes
         if self._threads is None:
-            self._threads = ThreadPoolExecutor(min(self.jobs, 2), thread_name_prefix="synth")
+            # One core stays with the encoder on the calling thread; one speech library speaks one text at a time.
+            self._threads = ThreadPoolExecutor(max(1, min(self.jobs - 1, 2)), thread_name_prefix="synth")
         return self._threads
 
     def __enter__(self) -> Workers:
@@ -70,42 +71,34 @@ class Workers:
 
 
 class Synthesis:
-    """The clips of one script: cached ones at once, missing ones as the workers finish them."""
+    """The clips of one script: cached ones read back, missing ones made by the workers."""
 
     def __init__(self, script: Script, cast: Cast, cache: ClipCache, lexicon: Lexicon = Lexicon()) -> None:
         self._cache = cache
         self._engines: dict[str, Engine] = {}
-        self._order: list[int | _Job] = []
-        self._cached: dict[int, Path] = {}
+        self.jobs: dict[int, _Job] = {}
         for index, segment in enumerate(script.segments):
-            if not segment.spoken:
-                continue
-            voice = cast.voice_for(segment)
-            engine = self._engine(voice.engine)
-            text = for_the_ear(segment.spoken_text, lexicon)
-            key = cache.key(f"{engine.version}; {_LEVELLING}", voice, text)
-            if cached := cache.get(key):
-                self._cached[index] = cached
-                self._order.append(index)
-            else:
-                self._order.append(_Job(index, text, voice, key))
-        self.to_synthesize = sum(isinstance(item, _Job) for item in self._order)
-        self.total = len(self._order)
+            if segment.spoken:
+                voice = cast.voice_for(segment)
+                text = for_the_ear(segment.spoken_text, lexicon)
+                key = cache.key(f"{self._engine(voice.engine).version}; {_LEVELLING}", voice, text)
+                self.jobs[index] = _Job(index, text, voice, key)
+        self.synthesized = 0
 
-    def clips(self, workers: Workers) -> Iterator[Clip]:
-        """Every spoken segment's clip, in script order; what is still queued is cancelled if the caller stops."""
-        executor = workers.for_clips(self.to_synthesize)
+    def clips(self, workers: Workers, indexes: list[int]) -> Iterator[Clip]:
+        """The clips of these segments, in this order; what is still queued is cancelled if the caller stops."""
+        cached = {index: path for index in indexes if (path := self._cache.get(self.jobs[index].key))}
+        missing = [self.jobs[index] for index in indexes if index not in cached]
+        self.synthesized += len(missing)
+        executor = workers.for_clips(len(missing))
         threads = isinstance(executor, ThreadPoolExecutor)
         futures: dict[int, Future[Path]] = {
-            item.segment: executor.submit(_make_clip, item, self._cache.folder, self._engines if threads else None)
-            for item in self._order if isinstance(item, _Job)
+            job.segment: executor.submit(_make_clip, job, self._cache.folder, self._engines if threads else None)
+            for job in missing
         }
         try:
-            for item in self._order:
-                if isinstance(item, _Job):
-                    yield _clip(item.segment, futures[item.segment].result())
-                else:
-                    yield _clip(item, self._cached[item])
+            for index in indexes:
+                yield _clip(index, cached[index] if index in cached else futures[index].result())
         finally:
             for future in futures.values():
                 future.cancel()

@@ -156,20 +156,21 @@ def test_sample_renders_whole_article(rendered_sample):
 
 
 def test_interrupted_render_leaves_no_half_written_mp3(tmp_path, monkeypatch):
-    from audiobook.mix import Assembly
+    import audiobook.pipeline as pipeline
 
-    real_stream = Assembly.stream
+    real_encode = pipeline.encode_chunk
+    calls = []
 
-    def interrupted(self, clips):
-        for count, chunk in enumerate(real_stream(self, clips)):
-            if count == 5:
-                raise KeyboardInterrupt
-            yield chunk
+    def interrupted(*args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_encode(*args)
 
     existing = tmp_path / "episode.mp3"
     existing.write_bytes(b"the previous edition")
-    monkeypatch.setattr(Assembly, "stream", interrupted)
+    monkeypatch.setattr(pipeline, "encode_chunk", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        render(str(SHORT), existing)
+        render(str(SHORT), existing, Options(cache_dir=tmp_path / "cache"))
     assert existing.read_bytes() == b"the previous edition"
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["episode.mp3"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "episode.mp3"]
