@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .audition import audition as audition_cast
 from .casting import load_profile
 from .engines import engine_names, load_engine
 from .errors import AudiobookError
@@ -174,9 +175,17 @@ def script(article: str, as_json: bool, cast_path: Path | None) -> None:
 @_CAST
 @click.option("--engine", "engine_name", type=click.Choice(engine_names()), default="espeak", show_default=True,
               help="Engine whose voices to list.")
-def voices(cast_path: Path | None, engine_name: str) -> None:
-    """List the cast in use and the voices the speech engine offers."""
+@click.option("--audition", is_flag=True, help="Render a sample of every cast voice into output/ to listen to.")
+@click.option("-d", "--output-dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Folder for the audition MP3.")
+def voices(cast_path: Path | None, engine_name: str, audition: bool, output_dir: Path) -> None:
+    """List the cast in use and the voices the speech engine offers (or, with --audition, hear the cast)."""
     profile = load_profile(cast_path)
+    if audition:
+        episode = audition_cast(profile, output_dir / f"audition-{Path(profile.source).stem}.mp3")
+        click.echo(f"audition of {profile.source}: {episode.duration:.0f} s, one chapter a voice", err=True)
+        click.echo(str(episode.mp3))
+        return
     click.echo(f"Cast: {profile.source}")
     click.echo(f"  narrator   {_describe(profile.narrator)}")
     click.echo(f"  describer  {_describe(profile.describer)}")

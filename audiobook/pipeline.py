@@ -99,10 +99,20 @@ def render(
     """Render one article to a tagged MP3 with its .vtt, .chapters.json and .txt beside it.
 
     ``workers`` lets several renders share one set of worker pools; ``progress(done, total)``
-    is called as each clip reaches the encoder.
+    is called as each chunk reaches the file.
     """
     prepared = prepare(location, options)
     output = output or default_output(prepared, options.output_dir)
+    episode = render_prepared(prepared, output, options, workers, progress)
+    log.info("%s: synthesized %d clips", location, episode.synthesized)
+    return episode
+
+
+def render_prepared(
+    prepared: Prepared, output: Path, options: Options = Options(), workers: Workers | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Episode:
+    """Render a script with its cast: the part of `render` after the article is understood."""
     _check_writable(output)
     script = prepared.script
     text = transcript(script)
@@ -146,7 +156,6 @@ def render(
     for path, content in sidecars.items():
         write_text_atomically(path, content)
     cache.prune()
-    log.info("%s: synthesized %d of %d clips", location, synthesis.synthesized, len(synthesis.jobs))
     return Episode(
         mp3=output, duration=mix.duration, size=output.stat().st_size, vtt=output.with_suffix(".vtt"),
         chapters_json=output.with_suffix(".chapters.json"), transcript=output.with_suffix(".txt"),

@@ -57,9 +57,10 @@ class EngineFactory(Protocol):
 
 def _registry() -> dict[str, EngineFactory]:
     from .espeak import EspeakEngine
+    from .piper import PiperEngine
     from .system import SystemEngine
 
-    return {EspeakEngine.name: EspeakEngine, SystemEngine.name: SystemEngine}
+    return {engine.name: engine for engine in (EspeakEngine, SystemEngine, PiperEngine)}
 
 
 def engine_names() -> list[str]:
