@@ -117,8 +117,15 @@ def _tag(path: Path, mix: Mix, tags: Tags) -> None:
         id3.add(WOAS(url=tags.source_url))
     id3.add(APIC(encoding=3, mime="image/png", type=3, desc="cover", data=tags.cover_png))
     ids = [f"chp{index:03d}" for index in range(len(mix.chapters))]
+    # A CTOC counts its children in one byte: past 255 chapters (many photos), nest tables of 255.
+    groups = [ids[start:start + 255] for start in range(0, len(ids), 255)]
+    if len(groups) > 1:
+        for number, group in enumerate(groups, start=1):
+            id3.add(CTOC(element_id=f"toc{number}", flags=CTOCFlags.ORDERED, child_element_ids=group,
+                         sub_frames=[TIT2(encoding=3, text=f"Chapters, part {number}")]))
+        groups = [[f"toc{number}" for number in range(1, len(groups) + 1)]]
     id3.add(CTOC(
-        element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
+        element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=groups[0] if groups else [],
         sub_frames=[TIT2(encoding=3, text="Chapters")],
     ))
     for element_id, chapter in zip(ids, mix.chapters):

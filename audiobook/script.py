@@ -10,8 +10,10 @@ from .attribution import Attributor, Person
 from .dates import parse_date, spoken_date
 from .model import Article, Block, Script, Segment, Speaker
 
-# A story part longer than this many paragraphs is split so chapters stay easy to skip through.
+# A story part longer than this many paragraphs is split so chapters stay easy to skip through;
+# a very long article gets longer parts, so its chapter list stays short enough to browse.
 PARAGRAPHS_PER_CHAPTER = 8
+MOST_STORY_CHAPTERS = 60
 
 
 def build_script(article: Article) -> Script:
@@ -93,6 +95,8 @@ def _speakers(people: list[Person]) -> list[Speaker]:
 
 def _chapters(segments: list[Segment], title: str) -> list[Segment]:
     """Mark where chapters start: the title block, each photo description, each heading, and story parts."""
+    paragraphs = len({segment.paragraph for segment in segments if segment.role in ("narration", "quote")})
+    part_length = max(PARAGRAPHS_PER_CHAPTER, -(-paragraphs // MOST_STORY_CHAPTERS))
     marked: list[Segment] = []
     in_story = False
     story_paragraphs: set[int] = set()
@@ -110,7 +114,7 @@ def _chapters(segments: list[Segment], title: str) -> list[Segment]:
             chapter, in_story, story_paragraphs = segment.text, True, set()
         elif segment.role in ("narration", "quote"):
             if not in_story or (
-                len(story_paragraphs) >= PARAGRAPHS_PER_CHAPTER and segment.paragraph not in story_paragraphs
+                len(story_paragraphs) >= part_length and segment.paragraph not in story_paragraphs
             ):
                 chapter, in_story, story_paragraphs = _first_words(segment.text), True, set()
             story_paragraphs.add(segment.paragraph)

@@ -117,7 +117,10 @@ def memory(work: Path, sizes: list[int]) -> None:
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
             " episode.duration, time.perf_counter() - started)\n"
         )
-        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+        if result.returncode != 0:
+            print(f"(d) {words:>7,} words: FAILED: {result.stderr.strip().splitlines()[-1]}")
+            continue
         own, workers, duration, seconds = result.stdout.split()
         own_mb, worker_mb = int(own) / 1024, int(workers) / 1024
         baseline = baseline or own_mb

@@ -174,3 +174,19 @@ def test_interrupted_render_leaves_no_half_written_mp3(tmp_path, monkeypatch):
         render(str(SHORT), existing, Options(cache_dir=tmp_path / "cache"))
     assert existing.read_bytes() == b"the previous edition"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "episode.mp3"]
+
+
+def test_hundreds_of_chapters_still_make_a_valid_table_of_contents(tmp_path):
+    """One CTOC holds at most 255 children; an article with 300 photos nests its tables."""
+    from audiobook.encode import Tags, _tag
+    from audiobook.model import Chapter, Mix
+
+    chapters = tuple(Chapter(f"Photo {index}", index * 2.0, index * 2.0 + 2.0) for index in range(300))
+    mp3 = tmp_path / "many.mp3"
+    mp3.write_bytes(b"")
+    _tag(mp3, Mix((), chapters, 22050, 600.0), Tags("t", "a", "b", None, None, "text", None, b"\x89PNG"))
+    tags = ID3(mp3)
+    top = next(frame for frame in tags.getall("CTOC") if frame.element_id == "toc")
+    nested = [tags[f"CTOC:{child}"] for child in top.child_element_ids]
+    assert [len(table.child_element_ids) for table in nested] == [255, 45]
+    assert len(tags.getall("CHAP")) == 300
