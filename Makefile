@@ -5,13 +5,15 @@
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
+# axe-core checks the web pages for accessibility in a real browser (tests/test_web.py).
+AXE := .cache/node/node_modules/axe-core/axe.min.js
 
 .PHONY: sample test bench system-deps clean
 
 sample: $(VENV)/.installed
 	$(BIN)/audiobook render samples/karabakh-uncertain-future.txt
 
-test: $(VENV)/.installed system-deps
+test: $(VENV)/.installed system-deps $(AXE)
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed system-deps
@@ -19,12 +21,16 @@ bench: $(VENV)/.installed system-deps
 
 # The espeak-ng command line is the benchmark's baseline, and its shared library is what
 # pyttsx3 drives on Linux (audiobook itself brings its own copy through espeakng-loader).
+# Chromium runs the web pages in the tests (Playwright drives the system's browser).
 system-deps:
-	@if command -v espeak-ng >/dev/null 2>&1; then :; \
+	@if command -v espeak-ng >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1; then :; \
 	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null; \
-	elif command -v brew >/dev/null 2>&1; then brew install espeak-ng; \
-	else echo "Please install espeak-ng with your package manager (needed by the tests)"; exit 1; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng chromium >/dev/null; \
+	elif command -v brew >/dev/null 2>&1; then brew install espeak-ng && brew install --cask chromium; \
+	else echo "Please install espeak-ng and chromium with your package manager (needed by the tests)"; exit 1; fi
+
+$(AXE):
+	npm install --no-audit --no-fund --silent --prefix .cache/node axe-core@4
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -20,6 +21,8 @@ from .casting import load_profile
 from .engines import engine_names, load_engine
 from .errors import AudiobookError
 from .pipeline import Options, Outcome, prepare, render as render_article, render_many
+from .publish import publish as publish_articles
+from .serve import make_server
 from .scriptfile import script_to_json
 
 _ARTICLE = click.argument("article", metavar="ARTICLE")
@@ -196,6 +199,51 @@ def voices(cast_path: Path | None, engine_name: str, audition: bool, output_dir:
     click.echo(f"\nVoices offered by {engine.version}:")
     for offered in engine.voices():
         click.echo(f"  {offered.id:<24} {offered.name:<40} {offered.gender}")
+
+
+@main.command()
+@click.argument("articles", metavar="ARTICLE...", nargs=-1, required=True)
+@click.option("--feed", "feed_dir", type=click.Path(path_type=Path), required=True, help="The feed's folder.")
+@click.option("--base-url", help="Where the folder is served from (saved in DIR/feed.toml).")
+@_CAST
+@click.option("--rate", type=click.IntRange(80, 500), help="Narrator's words per minute; other voices follow.")
+@click.option("--jobs", type=click.IntRange(1, 256), help="Parallel synthesis workers (default: one per core).")
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder (default: the user cache).")
+def publish(
+    articles: tuple[str, ...], feed_dir: Path, base_url: str | None, cast_path: Path | None, rate: int | None,
+    jobs: int | None, cache_dir: Path | None,
+) -> None:
+    """Render each ARTICLE as a podcast episode in the feed folder and update its feed.xml and web pages.
+
+    Publishing the same article again replaces its episode (same guid); no other episode is lost.
+    """
+    if base_url and not re.match(r"^https?://", base_url):
+        raise click.BadParameter("must start with http:// or https://", param_hint="--base-url")
+    options = Options(cast_path=cast_path, cache_dir=cache_dir, jobs=jobs, rate=rate)
+    results = publish_articles(list(articles), feed_dir, base_url, options)
+    for result in results:
+        if result.error:
+            click.echo(f"audiobook: {result.error}", err=True)
+        else:
+            click.echo(str(result.episode.mp3))
+    click.echo(str(feed_dir / "feed.xml"))
+    failures = [result.error for result in results if result.error]
+    if failures:
+        sys.exit(max(error.exit_code for error in failures))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+def serve(folder: Path, port: int, host: str) -> None:
+    """Serve a feed FOLDER over HTTP (HEAD and byte ranges included), until interrupted."""
+    server = make_server(folder, port, host)
+    click.echo(f"serving {folder} at http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)", err=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
 
 
 def _describe(voice) -> str:  # noqa: ANN001

@@ -209,3 +209,5 @@ class Episode:
     transcript: Path
     synthesized: int = 0
     """How many clips had to be synthesized (the rest came from the cache)."""
+    mix: Mix | None = None
+    """Its timeline: cues and chapters as heard."""

@@ -10,11 +10,11 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cache import ClipCache
-from .casting import at_rate, cast_script, default_cast_path, load_profile
+from .casting import CastProfile, at_rate, cast_script, default_cast_path, load_profile
 from .cover import plain_cover
 from .encode import (
     DEFAULT_BITRATE, ENCODER_DELAY, LAME_QUALITY, Mp3Writer, Tags, encode_chunk, played_samples, write_text_atomically,
@@ -22,7 +22,7 @@ from .encode import (
 from .errors import AudiobookError, OutputError
 from .extract import extract
 from .mix import DEFAULT_SAMPLE_RATE as SAMPLE_RATE, Timeline, chunk_pcm, plan_chunks
-from .model import Cast, Chunk, Episode, Script
+from .model import Cast, Chunk, Episode, Script, Voice
 from .overrides import apply, load_overrides, pinned_voices, sidecar_path
 from .script import build_script, slug
 from .scriptfile import looks_like_script, script_from_json
@@ -60,6 +60,10 @@ class Prepared:
     cast: Cast
     lexicon: Lexicon
     name: str
+    profile: CastProfile | None = None
+    """The cast file the voices came from."""
+    pinned: dict[str, Voice] = field(default_factory=dict)
+    """Voices the producer's corrections pinned, by speaker id."""
 
 
 def prepare(location: str, options: Options = Options()) -> Prepared:
@@ -73,7 +77,7 @@ def prepare(location: str, options: Options = Options()) -> Prepared:
         lexicon = lexicon.merged(load_lexicon(options.lexicon_path))
     if looks_like_script(source.text):
         script, cast = script_from_json(source.text, profile, location)
-        return Prepared(script, cast, lexicon, source.name)
+        return Prepared(script, cast, lexicon, source.name, profile)
     script = build_script(extract(source.text, label=location, url=source.url))
     if options.publication:
         script = replace(script, publication=options.publication)
@@ -85,7 +89,7 @@ def prepare(location: str, options: Options = Options()) -> Prepared:
         pinned = pinned_voices(script, overrides, profile)
         lexicon = lexicon.merged(overrides.lexicon)
     cast = cast_script(script, profile, pinned)
-    return Prepared(script, cast, lexicon, source.name)
+    return Prepared(script, cast, lexicon, source.name, profile, pinned)
 
 
 def default_output(prepared: Prepared, folder: Path = Path("output")) -> Path:
@@ -159,7 +163,7 @@ def render_prepared(
     return Episode(
         mp3=output, duration=mix.duration, size=output.stat().st_size, vtt=output.with_suffix(".vtt"),
         chapters_json=output.with_suffix(".chapters.json"), transcript=output.with_suffix(".txt"),
-        synthesized=synthesis.synthesized,
+        synthesized=synthesis.synthesized, mix=mix,
     )
 
 

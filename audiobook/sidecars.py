@@ -16,6 +16,24 @@ def webvtt(mix: Mix) -> str:
     return "\n".join(lines)
 
 
+def srt(mix: Mix) -> str:
+    """SubRip captions, for players that take no WebVTT: the speaker's name leads each cue."""
+    blocks = []
+    for number, cue in enumerate(mix.cues, start=1):
+        start, end = (_timestamp(cue.start).replace(".", ","), _timestamp(cue.end).replace(".", ","))
+        blocks.append(f"{number}\n{start} --> {end}\n{cue.speaker}: {cue.text}\n")
+    return "\n".join(blocks)
+
+
+def transcript_json(mix: Mix) -> str:
+    """The Podcasting 2.0 JSON transcript: one segment per cue, with its speaker."""
+    segments = [
+        {"speaker": cue.speaker, "startTime": round(cue.start, 3), "endTime": round(cue.end, 3), "body": cue.text}
+        for cue in mix.cues
+    ]
+    return json.dumps({"version": "1.0.0", "segments": segments}, ensure_ascii=False, indent=1) + "\n"
+
+
 def chapters_json(mix: Mix, script: Script) -> str:
     """Podcasting 2.0 JSON chapters, version 1.2."""
     document = {
