@@ -48,10 +48,6 @@ def rms_dbfs(signal: np.ndarray) -> float:
     return float(20 * np.log10(rms)) if rms > 0 else -120.0
 
 
-def words_per_minute(text: str, seconds: float) -> float:
-    return len(text.split()) / seconds * 60 if seconds > 0 else 0.0
-
-
 def loudness_lufs(signal: np.ndarray, sample_rate: int) -> float:
     """Integrated loudness (BS.1770-4, gated); -inf for silence or less than one 400 ms block."""
     if len(signal) < int(0.4 * sample_rate):

@@ -47,9 +47,6 @@ class Article:
     publication: str | None = None
     source_url: str | None = None
 
-    def of_kind(self, kind: BlockKind) -> list[Block]:
-        return [block for block in self.blocks if block.kind == kind]
-
 
 @dataclass(frozen=True)
 class Speaker:
