@@ -42,6 +42,12 @@ _PLACE_AND_BODY_WORDS = {
 }
 _FULL_NAME = re.compile(r"\b[A-Z][a-z’'\-]+(?:\s+[A-Z][a-z’'\-]+){1,2}\b")
 _SENTENCE_BREAK = re.compile(r"[.!?…](?:\s|$)")
+# A full stop after these ends an abbreviation, not a sentence ("said Dr. Ana Ruiz", "Gov. Kotek").
+_ABBREVIATIONS = {
+    "dr", "mr", "mrs", "ms", "st", "mt", "ft", "gov", "sen", "rep", "prof", "gen", "lt", "col", "capt", "sgt",
+    "jr", "sr", "inc", "co", "corp", "ltd", "no", "vs", "etc", "rev", "hon", "jan", "feb", "mar", "apr", "aug",
+    "sept", "sep", "oct", "nov", "dec", "ore", "man", "ont", "calif", "mass", "fla", "pa", "wash", "ave",
+}
 _TITLES = (
     "Prime Minister", "Deputy Prime Minister", "Foreign Minister", "Defence Minister", "Defense Secretary",
     "President", "Vice President", "Vice-President", "Chancellor", "Minister", "Secretary", "Senator", "Sen.",
@@ -109,6 +115,8 @@ class _SeenName:
 
     seen_at: int
     gender: Gender = "unknown"
+    appositive: str | None = None
+    """'a 34-year-old nurse at St Mary's' in 'Leah Morgan, a 34-year-old nurse at St Mary's, has worked …'."""
 
 
 class Attributor:
@@ -123,6 +131,7 @@ class Attributor:
         self._interviewer: Person | None = None
         self._in_interview = False
         self._seen_names: dict[str, _SeenName] = {}
+        self._seen_appositives: dict[str, str] = {}
 
     def paragraph(self, text: str) -> list[AttributedSpan]:
         if turn := self._interview_turn(text):
@@ -236,7 +245,7 @@ class Attributor:
             return self._pronoun(noun_phrase.lower(), speaking=True)
         if noun_phrase.lower() in {"i", "we", "it"}:
             return None
-        person = self._find(noun_phrase) or self._introduce(noun_phrase, appositive)
+        person = self._find(noun_phrase) or self._by_role(noun_phrase) or self._introduce(noun_phrase, appositive)
         if appositive and not person.described and appositive not in person.aliases:
             person.aliases.append(appositive)
             _learn_gender(person, appositive)
@@ -289,6 +298,19 @@ class Attributor:
                 or any(key == _description_key(alias) for alias in person.aliases)
                 or any(re.search(rf"\b{re.escape(key)}\b", alias.lower()) for alias in person.aliases)
             ):
+                return person
+        return None
+
+    def _by_role(self, noun_phrase: str) -> Person | None:
+        """'The nurse says …' after 'Leah Morgan, a 34-year-old nurse, …': the named person of that role."""
+        if not noun_phrase.lower().startswith("the "):
+            return None
+        key = _description_key(noun_phrase)
+        for name, entry in sorted(self._seen_names.items(), key=lambda item: item[1].seen_at, reverse=True):
+            if entry.appositive and re.search(rf"\b{re.escape(key)}\b", entry.appositive.lower()) and not self._find(name):
+                person = self._introduce(name, None)
+                person.aliases.extend([entry.appositive, noun_phrase])
+                _learn_gender(person, entry.appositive)
                 return person
         return None
 
@@ -349,6 +371,8 @@ class Attributor:
             subject_position = re.search(r"(^|[.!?]\s+|,\s*)$", narration[: match.start()])
             if subject_position and _could_be_personal_name(match.group(0), narration[match.end():match.end() + 8]):
                 events.append((match.start(), "seen", match.group(0)))
+                if appositive := re.match(r",\s*((?:a|an|the|his|her|their)\s[^,]{3,90}?|[a-z][^,]{3,90}?),", narration[match.end():]):
+                    self._seen_appositives[match.group(0)] = appositive.group(1)
         # "Council leader Peter Vance said the result …": indirect speech introduces its speaker too.
         for match in _VERB.finditer(narration):
             found = _subject_phrase(_clause_before(narration[: match.start()]))
@@ -357,7 +381,7 @@ class Attributor:
         for _, kind, words in sorted(events):
             if kind == "seen":
                 self._clock += 1
-                self._seen_names[words] = _SeenName(self._clock)
+                self._seen_names[words] = _SeenName(self._clock, appositive=self._seen_appositives.get(words))
             elif kind == "pronoun":
                 self._pronoun(words)
             elif kind == "subject":
@@ -392,19 +416,31 @@ def _narration_pieces(text: str, spans: list[Span]) -> list[str]:
     return pieces
 
 
+def _sentence_breaks(text: str) -> list[re.Match[str]]:
+    """Where sentences end: a full stop, but not after an abbreviation or an initial ("J. Smith", "U.S.")."""
+    breaks = []
+    for match in _SENTENCE_BREAK.finditer(text):
+        word = re.search(r"([\w.]+)$", text[: match.start()])
+        token = word.group(1).lower() if word else ""
+        if match.group(0)[0] == "." and (token in _ABBREVIATIONS or len(token.rstrip(".")) == 1 or "." in token):
+            continue
+        breaks.append(match)
+    return breaks
+
+
 def _clause_before(piece: str) -> str:
     """The part of the sentence that runs up to a quote."""
-    breaks = list(_SENTENCE_BREAK.finditer(piece))
+    breaks = _sentence_breaks(piece)
     return piece[breaks[-1].end():] if breaks else piece
 
 
 def _clause_after(piece: str) -> str:
     """The part of the sentence that follows a quote, up to its end."""
-    match = _SENTENCE_BREAK.search(piece.lstrip(" ,.!?"))
-    stripped = piece.lstrip(" ,.!?")
     if piece.lstrip(" ,").startswith((".", "!", "?")):
         return ""
-    return stripped[: match.start()] if match else stripped
+    stripped = piece.lstrip(" ,.!?")
+    breaks = _sentence_breaks(stripped)
+    return stripped[: breaks[0].start()] if breaks else stripped
 
 
 def _subject_phrase(left: str) -> tuple[str, str | None] | None:
@@ -426,7 +462,8 @@ def _subject_phrase(left: str) -> tuple[str, str | None] | None:
 
 def _split_appositive(text: str) -> tuple[str, str | None]:
     """'Jenny Paturyan, associate professor at …' → ('Jenny Paturyan', 'associate professor at …')."""
-    text = _SENTENCE_BREAK.split(text, 1)[0]
+    breaks = _sentence_breaks(text)
+    text = text[: breaks[0].start()] if breaks else text
     head, _, rest = text.partition(",")
     rest = rest.strip(" ,")
     clause_start = re.match(r"(who|which|adding|as|in|on|and|but|according|before|after|when|while)\b", rest)
