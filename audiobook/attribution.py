@@ -77,12 +77,16 @@ _FEMALE_WORDS = {
     "mrs", "ms", "miss", "dame", "lady", "queen", "princess", "sister", "woman", "women", "mother", "grandmother",
     "daughter", "wife", "girl", "actress", "businesswoman", "chairwoman", "spokeswoman", "congresswoman",
     "widow", "nun", "aunt", "niece", "granddaughter", "mum", "mom", "sister-in-law", "girlfriend",
+    "policewoman", "sportswoman", "stateswoman", "councilwoman", "fisherwoman", "waitress", "heiress",
+    "duchess", "countess", "baroness", "empress", "grandma", "stepmother", "fiancée",
 }
 _MALE_WORDS = {
     "mr", "sir", "lord", "king", "prince", "father", "man", "men", "grandfather", "son", "husband", "boy",
     "businessman", "chairman", "spokesman", "congressman", "widower", "uncle", "nephew", "grandson", "dad",
-    "brother", "boyfriend", "monk",
+    "brother", "boyfriend", "monk", "fisherman", "policeman", "fireman", "salesman", "sportsman", "statesman",
+    "councilman", "gentleman", "grandpa", "stepfather", "fiancé", "duke", "earl", "baron", "emperor",
 }
+_NOT_ROLE_WORDS = {"in", "at", "on", "of", "to", "from", "with", "by", "for", "and", "or", "that", "than", "about", "into"}
 _DETERMINERS = re.compile(r"^(a|an|the|one|another)\s+", re.IGNORECASE)
 
 
@@ -368,7 +372,8 @@ class Attributor:
         for match in _FULL_NAME.finditer(narration):
             # Only names in subject position ("Tom Reid climbs …", "His daughter, Morag Reid, …") can be a
             # later pronoun's antecedent; "… between Azerbaijanis and Karabakh Armenians" cannot.
-            subject_position = re.search(r"(^|[.!?]\s+|,\s*)$", narration[: match.start()])
+            lead = re.split(r"[.!?,]\s+", narration[: match.start()])[-1].split()
+            subject_position = len(lead) <= 3 and not any(word.lower() in _NOT_ROLE_WORDS for word in lead)
             if subject_position and _could_be_personal_name(match.group(0), narration[match.end():match.end() + 8]):
                 events.append((match.start(), "seen", match.group(0)))
                 if appositive := re.match(r",\s*((?:a|an|the|his|her|their)\s[^,]{3,90}?|[a-z][^,]{3,90}?),", narration[match.end():]):
@@ -401,9 +406,17 @@ class Attributor:
                 later = next((s for s in speakers[index + 1:] if s), None)
                 speaker = earlier or later or (known[0] if known else None)
             if speaker is None:
-                speaker = self._last_speaker
+                speaker = self._last_speaker or self._unidentified()
             filled.append(speaker)
         return filled
+
+    def _unidentified(self) -> Person:
+        """Who speaks a quote no cue explains: still a voice apart from the narrator's, so it is heard as a quote."""
+        person = next((p for p in self.people if p.name == "an unidentified speaker"), None)
+        if person is None:
+            person = Person(name="an unidentified speaker", described=True)
+            self.people.append(person)
+        return person
 
 
 def _narration_pieces(text: str, spans: list[Span]) -> list[str]:
@@ -483,7 +496,12 @@ def _looks_like_speaker(noun_phrase: str) -> bool:
         return len(noun_phrase.split()) == 1
     if _DETERMINERS.match(noun_phrase):
         return len(noun_phrase.split()) >= 2
-    return first[0].isupper() and first.lower() not in {"i", "we", "it", "this", "that", "there", "but", "and", "as", "when"}
+    if first[0].islower():
+        # "councillor Joan Whitaker", "shop owner Raj Patel": lower-case role words, then a name.
+        words = noun_phrase.split()
+        return len(words) >= 2 and all(word[0].isupper() for word in words[-2:]) and not any(
+            word in _NOT_ROLE_WORDS for word in words)
+    return first.lower() not in {"i", "we", "it", "this", "that", "there", "but", "and", "as", "when"}
 
 
 def _proper_name(noun_phrase: str) -> str | None:

@@ -21,6 +21,7 @@ from .extract import Line, Metadata, split_credit
 from .quotes import normalise_for_match
 
 _PULL_QUOTE_CLASS = re.compile(r"pull-?quote|pullout|pull_quote", re.IGNORECASE)
+_CHROME_CLASS = re.compile(r"logo|icon|avatar|sprite|banner|advert|\bad\b|pixel|tracking|badge", re.IGNORECASE)
 _STORY_CLASS = re.compile(r"(^|[ _-])(article|story|post|entry)([ _-]|$)", re.IGNORECASE)
 # Class names CMSs give the standfirst (dek) under a headline.
 _STANDFIRST_XPATH = (
@@ -134,12 +135,13 @@ def _restore_dropped(
     if container is None:
         return lines
     insertions: list[tuple[int, Line]] = []
-    for element in container.iter("figure", "aside", "blockquote"):
-        if element.tag == "figure":
-            image = next(element.iter("img"), None)
+    for element in container.iter("figure", "img", "aside", "blockquote"):
+        if element.tag in ("figure", "img"):
+            image = element if element.tag == "img" else next(element.iter("img"), None)
             sources = _sources(image) if image is not None else []
-            if not sources or used.intersection(sources):
+            if not sources or used.intersection(sources) or (element.tag == "img" and not _story_image(image)):
                 continue
+            used.update(sources)
             line = _figure_line(lxml.etree.Element("graphic", src=sources[0]), figures)
         elif _PULL_QUOTE_CLASS.search(element.get("class") or "") and not any(
             _PULL_QUOTE_CLASS.search(ancestor.get("class") or "") for ancestor in element.iterancestors()
@@ -162,6 +164,15 @@ def _restore_dropped(
     return lines
 
 
+def _story_image(image: lxml.html.HtmlElement) -> bool:
+    """An image outside any <figure> that describes the story: alt text of a few words, not page chrome."""
+    if any(ancestor.tag in ("figure", "nav", "header", "footer", "aside", "a") for ancestor in image.iterancestors()):
+        return False
+    if _CHROME_CLASS.search(" ".join(filter(None, (image.get("class"), image.get("id"), image.get("src"))))):
+        return False
+    return len((image.get("alt") or "").split()) >= 3
+
+
 def _story_container(page: lxml.html.HtmlElement, positions: dict[str, int]) -> lxml.html.HtmlElement | None:
     """The element holding the story, header and all: the outermost <article>, <main> or article-like
     block around its first paragraph (the innermost is often the body alone, without the lead image)."""
@@ -174,7 +185,8 @@ def _story_container(page: lxml.html.HtmlElement, positions: dict[str, int]) -> 
             ancestor.tag not in ("body", "html") and _STORY_CLASS.search(ancestor.get("class") or "")
         )
     ]
-    return containers[-1] if containers else None
+    # A page with no article element: the story is the page's body.
+    return containers[-1] if containers else next(first.iterancestors("body"), None)
 
 
 def _figure_line(graphic: lxml.etree._Element, figures: dict[str, _Figure]) -> Line | None:

@@ -44,6 +44,7 @@ def main() -> None:
     try:
         speed(work)
         memory(work, [1_000, 10_000] if arguments.skip_long else [1_000, 10_000, 100_000])
+        big_page(work)
         voices(work)
         quality()
     finally:
@@ -125,6 +126,29 @@ def memory(work: Path, sizes: list[int]) -> None:
         baseline = baseline or own_mb
         print(f"(d) {words:>7,} words: {float(duration) / 3600:5.2f} h of audio in {float(seconds):6.1f} s; "
               f"peak RSS {own_mb:6.0f} MB (x{own_mb / baseline:4.2f} of 1k), largest worker {worker_mb:5.0f} MB")
+
+
+def big_page(work: Path) -> None:
+    """A 10 MB HTML page: time and peak memory to understand it (issue: bounded time and memory)."""
+    print("\n== a 10 MB HTML page (understood in a fresh process) ==")
+    code = (
+        "import random, resource, time\n"
+        "from pathlib import Path\n"
+        "from audiobook.pipeline import prepare\n"
+        "words = 'harbour council budget ferry bridge residents vote motion quay fisherman subsidy winter'.split()\n"
+        "rng = random.Random(7)\n"
+        "body = ''.join(f\"<p>{' '.join(rng.choice(words) for _ in range(120))} number {i}.</p>\\n\" for i in range(12000))\n"
+        "html = Path('tests/fixtures/cms-wordpress.html').read_text().replace('<div class=\"entry-content\">', '<div class=\"entry-content\">' + body)\n"
+        f"page = Path({str(work / 'big.html')!r}); page.write_text(html)\n"
+        "started = time.perf_counter(); prepared = prepare(str(page))\n"
+        "print(page.stat().st_size, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(prepared.script.segments))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    if result.returncode != 0:
+        print(f"FAILED: {result.stderr.strip().splitlines()[-1]}")
+        return
+    size, seconds, peak, segments = result.stdout.split()
+    print(f"{int(size) / 1e6:.1f} MB page: {float(seconds):.1f} s, peak RSS {int(peak) / 1024:.0f} MB, {segments} segments")
 
 
 def voices(work: Path) -> None:

@@ -46,6 +46,7 @@ def test_fixture_meets_the_floors(key):
     assert result.precision >= FLOOR, report
     assert result.captions_right and result.pull_quotes_silent and result.boilerplate_silent, report
     assert result.header_right, report
+    assert result.genders_right == result.genders_known, report
 
 
 def test_there_are_fixtures_of_several_shapes():
