@@ -1,6 +1,7 @@
 """The library API: one call per thing a user does, each a straight line through the stages.
 
-    read_source → extract → build_script → cast_script → synthesize → plan → encode_mp3 (+ sidecars)
+    read_source → extract → build_script (→ overrides) → cast_script → Synthesis (clips)
+      → plan_chunks → encode_chunk → Mp3Writer + Timeline (tags) → sidecars
 """
 
 from __future__ import annotations
@@ -137,6 +138,7 @@ def render_prepared(
             workers = stack.enter_context(Workers(options.jobs))
         to_encode = [index for chunk, key in zip(chunks, keys) if key not in encoded for index in chunk.segments]
         clips = synthesis.clips(workers, to_encode)
+        stack.callback(clips.close)  # on an error, cancel what is still queued for this article
         mp3 = stack.enter_context(Mp3Writer(output))
         for done, (chunk, key) in enumerate(zip(chunks, keys), start=1):
             if key in encoded:
