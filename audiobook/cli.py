@@ -26,6 +26,10 @@ from .serve import make_server
 from .scriptfile import script_to_json
 
 _ARTICLE = click.argument("article", metavar="ARTICLE")
+_BITRATE = click.option(
+    "--bitrate", type=click.Choice(["64", "96", "128", "160"]), default="64", show_default=True,
+    help="Constant MP3 bit rate in kbps.",
+)
 _CAST = click.option(
     "--cast", "cast_path", type=click.Path(path_type=Path), help="Cast file (TOML) naming the voices to use.",
 )
@@ -71,8 +75,7 @@ def main() -> None:
 @click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), help="Extra pronunciations (TOML).")
 @click.option("--rate", type=click.IntRange(80, 500), help="Narrator's words per minute; other voices follow.")
 @click.option("--jobs", type=click.IntRange(1, 256), help="Parallel synthesis workers (default: one per core).")
-@click.option("--bitrate", type=click.Choice(["64", "96", "128", "160"]), default="64", show_default=True,
-              help="Constant MP3 bit rate in kbps.")
+@_BITRATE
 @click.option("--publication", help="Publication name for the artist and album tags.")
 @click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder (default: the user cache).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the MP3 paths.")
@@ -208,10 +211,11 @@ def voices(cast_path: Path | None, engine_name: str, audition: bool, output_dir:
 @_CAST
 @click.option("--rate", type=click.IntRange(80, 500), help="Narrator's words per minute; other voices follow.")
 @click.option("--jobs", type=click.IntRange(1, 256), help="Parallel synthesis workers (default: one per core).")
+@_BITRATE
 @click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder (default: the user cache).")
 def publish(
     articles: tuple[str, ...], feed_dir: Path, base_url: str | None, cast_path: Path | None, rate: int | None,
-    jobs: int | None, cache_dir: Path | None,
+    jobs: int | None, bitrate: str, cache_dir: Path | None,
 ) -> None:
     """Render each ARTICLE as a podcast episode in the feed folder and update its feed.xml and web pages.
 
@@ -219,7 +223,7 @@ def publish(
     """
     if base_url and not re.match(r"^https?://", base_url):
         raise click.BadParameter("must start with http:// or https://", param_hint="--base-url")
-    options = Options(cast_path=cast_path, cache_dir=cache_dir, jobs=jobs, rate=rate)
+    options = Options(cast_path=cast_path, cache_dir=cache_dir, jobs=jobs, rate=rate, bitrate=int(bitrate))
     results = publish_articles(list(articles), feed_dir, base_url, options)
     for result in results:
         if result.error:

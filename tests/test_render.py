@@ -190,3 +190,10 @@ def test_hundreds_of_chapters_still_make_a_valid_table_of_contents(tmp_path):
     nested = [tags[f"CTOC:{child}"] for child in top.child_element_ids]
     assert [len(table.child_element_ids) for table in nested] == [255, 45]
     assert len(tags.getall("CHAP")) == 300
+
+
+def test_other_bit_rates_keep_the_timeline_exact(tmp_path):
+    episode = render(str(SHORT), tmp_path / "96.mp3", Options(cache_dir=tmp_path / "cache", bitrate=96))
+    assert set(frame_bitrates(episode.mp3)) == {96}
+    samples, rate = decode(episode.mp3)
+    assert abs(len(samples) / rate - episode.duration) < 0.01
