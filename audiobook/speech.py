@@ -47,7 +47,6 @@ _CAPITALS = re.compile(r"(?<![A-Z] )\b[A-Z]{2,5}\b(?! [A-Z]{2})")
 _SAID_AS_WORDS = {
     "NATO", "NASA", "UNESCO", "UNICEF", "OPEC", "FIFA", "UEFA", "AIDS", "COVID", "OFSTED", "NAFTA", "ASEAN",
     "SWAT", "LASER", "RADAR", "SCUBA", "GIF", "PIN", "ISIS", "BAFTA", "OK", "TV", "UK", "US", "EU", "UN",
-    "I", "A",
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from mutagen.id3 import ID3
@@ -101,8 +102,6 @@ def test_quoted_speakers_sound_unlike_the_narrator(rendered_short):
 
     def pitch_of(speaker: str) -> float:
         parts = [samples[int(c.start * rate):int(c.end * rate)] for c in cues if c.speaker == speaker]
-        import numpy as np
-
         return median_f0(np.concatenate(parts), rate)
 
     narrator = pitch_of("Narrator")
