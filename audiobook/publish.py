@@ -32,9 +32,9 @@ from filelock import FileLock
 
 from .casting import cast_script
 from .cover import plain_cover
-from .errors import AudiobookError, InputError, OutputError
+from .errors import AudiobookError, CastError, InputError, OutputError
 from .feed import Channel, Item, rss
-from .model import Episode
+from .model import Episode, Voice
 from .pipeline import Options, Prepared, prepare, render_prepared
 from .script import slug
 from .sidecars import srt, transcript_json
@@ -93,11 +93,21 @@ def publish(locations: list[str], folder: Path, base_url: str | None = None, opt
 
 
 def _with_feed_voices(prepared: Prepared, voices: dict[str, str]) -> Prepared:
-    """Speakers the feed has heard before keep their voice, unless the article's corrections pin another."""
-    known = {
-        speaker.id: prepared.profile.voice(voices[speaker.name])
-        for speaker in prepared.script.speakers if speaker.name in voices
-    }
+    """Speakers the feed has heard before keep their voice, unless the article's corrections pin another.
+
+    Two people given the same voice in different episodes can meet in one: the first keeps it,
+    the other is cast afresh; a voice the cast file no longer has is cast afresh too.
+    """
+    known: dict[str, Voice] = {}
+    for speaker in prepared.script.speakers:
+        if speaker.name not in voices:
+            continue
+        try:
+            voice = prepared.profile.voice(voices[speaker.name])
+        except CastError:
+            continue
+        if voice not in known.values():
+            known[speaker.id] = voice
     if not known:
         return prepared
     cast = cast_script(prepared.script, prepared.profile, {**known, **prepared.pinned})

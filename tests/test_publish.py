@@ -162,3 +162,18 @@ def test_serve_answers_head_and_byte_ranges(feed):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_two_people_who_had_one_voice_in_different_episodes_sound_apart_when_they_meet(tmp_path):
+    from audiobook.pipeline import prepare
+    from audiobook.publish import _with_feed_voices
+
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    prepared = prepare(str(SHORT))
+    names = [speaker.name for speaker in prepared.script.speakers]
+    shared = {name: "scottish-man" for name in names} | {"Someone Gone": "a-voice-since-removed"}
+    cast = _with_feed_voices(prepared, shared).cast
+    voices = [cast.speakers[speaker.id] for speaker in prepared.script.speakers]
+    assert len({(v.name, v.variant, v.pitch, v.rate) for v in voices}) == len(voices) == 2
+    assert "scottish-man" in {v.id for v in voices}
