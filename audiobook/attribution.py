@@ -23,7 +23,7 @@ _VERBS = (
 )
 _VERB = re.compile(rf"\b({_VERBS})\b")
 # Verbs whose inverted form ("told Reuters") names the listener, not the speaker.
-_NOT_INVERTED = {"told", "tells", "asked", "asks", "urged", "promised"}
+_NOT_INVERTED = {"told", "tells", "urged", "promised"}
 _ACCORDING_TO = re.compile(r"\baccording to\s+(?P<np>[^,.;:]+)", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(he|she|He|She)\b|(?:^|[.!?]\s+)(His|Her)\b")
 _TURN_LABEL = re.compile(r"^(?P<label>Q|Question|A|[A-Z][\w.’'\-]*(?: [A-Z][\w.’'\-]*){0,3})\s*:\s+(?P<rest>\S.*)$")
@@ -152,6 +152,9 @@ class Attributor:
             speaker = self._cue_after(after) or self._cue_before(before)
             if speaker is None and index == 0 and continuing:
                 speaker = continuing
+            if speaker is None and not before.strip():
+                # "A passer-by shouted at the crowd. “Go home!”": the cue is the sentence just before.
+                speaker = self._cue_before(_clause_before(pieces[index].rstrip()[:-1] + " "))
             speakers.append(speaker)
             self._note_mentions(pieces[index + 1])
         speakers = self._fill_gaps(speakers)
@@ -190,9 +193,13 @@ class Attributor:
         inner = text[span.start:span.end].strip()
         words = inner.split()
         if len(words) <= 3:
-            # "“Three weeks,” she said": short, but punctuated and followed at once by its cue.
+            # "“Three weeks,” she said": short, but punctuated and followed at once by its cue;
+            # "… he said. “It's over.”": a short sentence of its own.
             after = text[span.end + 1: span.end + 40] if span.closed else ""
-            return bool(re.search(r"[,!?]$", inner) and re.match(rf"\s*(\w+\s+)?({_VERBS})\b", after))
+            cued = re.search(r"[,!?]$", inner) and re.match(rf"\s*(\S+\s+){{0,3}}({_VERBS})\b", after)
+            own_sentence = re.search(r"[.!?]$", inner) and inner[0].isupper() and re.search(
+                r"(^|[.!?:]\s*)$", text[: span.start - len(span.opener)].strip())
+            return bool(cued or own_sentence)
         sentence_like = bool(re.search(r"[.,!?…;:—–-]$", inner)) or not span.closed
         starts_clause = not text[: span.start - 1].strip() or re.search(r"[:,.]\s*$", text[: span.start - 1])
         title_case = sum(word[0].isupper() for word in words) >= len(words) - 1 and not sentence_like
@@ -217,7 +224,7 @@ class Attributor:
         if not left:
             if match.group(1) in _NOT_INVERTED:
                 return None
-            noun_phrase, appositive = _split_appositive(clause[match.end():])
+            noun_phrase, appositive = _inverted_subject(clause[match.end():])
             return self._resolve(noun_phrase, appositive) if _looks_like_speaker(noun_phrase) else None
         return self._subject(clause[: match.start()])
 
@@ -231,9 +238,13 @@ class Attributor:
                 if speaker := self._subject(left):
                     return speaker
             elif match.group(1) not in _NOT_INVERTED:
-                noun_phrase, appositive = _split_appositive(clause[match.end():])
+                noun_phrase, appositive = _inverted_subject(clause[match.end():])
                 if _looks_like_speaker(noun_phrase):
                     return self._resolve(noun_phrase, appositive)
+        # "Jane Doe, writing in the Times: “…”": a name introducing the quote after a colon.
+        if clause.rstrip().endswith(":") and (intro := re.match(r"\W*([A-Z][\w’'-]+(?: [A-Z][\w’'-]+)+)", clause)):
+            if _is_full_name(intro.group(1)):
+                return self._resolve(intro.group(1), None)
         return None
 
     def _subject(self, left: str) -> Person | None:
@@ -369,6 +380,11 @@ class Attributor:
         for match in _PRONOUN.finditer(narration):
             pronoun = (match.group(1) or match.group(2)).lower()
             events.append((match.start(), "pronoun", {"his": "he", "her": "she"}.get(pronoun, pronoun)))
+        # "Her husband, Omar, agrees": a one-word name after a relation is a person, of the relation's gender.
+        for match in re.finditer(r"\b(?:[Hh]is|[Hh]er|[Tt]heir)\s+(\w+),\s+([A-Z][a-z’'-]+),", narration):
+            name = match.group(2)
+            self._seen_appositives[name] = match.group(0).split(",")[0]
+            events.append((match.start(2), "seen", name))
         for match in _FULL_NAME.finditer(narration):
             # Only names in subject position ("Tom Reid climbs …", "His daughter, Morag Reid, …") can be a
             # later pronoun's antecedent; "… between Azerbaijanis and Karabakh Armenians" cannot.
@@ -386,7 +402,13 @@ class Attributor:
         for _, kind, words in sorted(events):
             if kind == "seen":
                 self._clock += 1
-                self._seen_names[words] = _SeenName(self._clock, appositive=self._seen_appositives.get(words))
+                appositive = self._seen_appositives.get(words)
+                seen = _SeenName(self._clock, appositive=appositive)
+                if appositive:
+                    holder = Person(name=words)
+                    _learn_gender(holder, appositive)
+                    seen.gender = holder.gender
+                self._seen_names[words] = seen
             elif kind == "pronoun":
                 self._pronoun(words)
             elif kind == "subject":
@@ -471,6 +493,21 @@ def _subject_phrase(left: str) -> tuple[str, str | None] | None:
     if appositive and _DETERMINERS.match(noun_phrase) and _is_full_name(appositive) and not _DETERMINERS.match(appositive):
         noun_phrase, appositive = appositive, noun_phrase
     return noun_phrase, appositive
+
+
+def _inverted_subject(text: str) -> tuple[str, str | None]:
+    """The speaker after an inverted verb: 'said Jenny Paturyan, associate professor …',
+    'admitted the minister, Sarah Lane', 'said Sgt. Mark Hill of the city police'."""
+    head, appositive = _split_appositive(text)
+    if appositive and _DETERMINERS.match(head) and _is_full_name(appositive) and not _DETERMINERS.match(appositive):
+        return appositive, head
+    words = head.split()
+    if words and not _DETERMINERS.match(head):
+        # A name runs while its words are capitalised; what follows it ("of the city police") describes it.
+        for index in range(1, len(words)):
+            if words[index][0].islower() and words[index - 1][0].isupper() and any(w[0].isupper() for w in words[:index]):
+                return " ".join(words[:index]), appositive or " ".join(words[index:])
+    return head, appositive
 
 
 def _split_appositive(text: str) -> tuple[str, str | None]:

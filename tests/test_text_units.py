@@ -127,3 +127,25 @@ def test_hard_wrapped_paragraphs_are_joined():
     paragraphs = [block.text for block in article.blocks if block.kind == "paragraph"]
     assert paragraphs[0].endswith("must be joined again.")
     assert len(paragraphs) == 2
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "speakers"),
+    [
+        (["'We are done here,' said Tom Smith, the club's chairman. 'It's over.'"], ["Tom Smith", "Tom Smith"]),
+        (["“It was a mistake,” admitted the minister, Sarah Lane.", "“I take full responsibility,” Lane added."],
+         ["Sarah Lane", "Sarah Lane"]),
+        (["“He was calm when we arrived,” said Sgt. Mark Hill of the city police."], ["Mark Hill"]),
+        (["“We’re not going anywhere,” says Aisha Khan, who runs the bakery.", "Her husband, Omar, agrees. “We stay,” he says."],
+         ["Aisha Khan", "Omar"]),
+        (["— Jane Doe, writing in the Times: “The plan will fail.”"], ["Jane Doe"]),
+        (["“Can we win?” asked coach Dan Brooks. “Yes. But only if we defend.”"], ["Dan Brooks", "Dan Brooks"]),
+        (["“No comment,” the ministry said in a statement."], ["the ministry"]),
+        (["A passer-by shouted at the crowd. “Go home!”"], ["A passer-by"]),
+        (["The crowd fell silent. “Go home!”"], ["an unidentified speaker"]),
+    ],
+)
+def test_attribution_in_shapes_beyond_the_fixtures(paragraphs, speakers):
+    attributor = Attributor()
+    found = [span.speaker.name for text in paragraphs for span in attributor.paragraph(text)]
+    assert found == speakers
