@@ -35,6 +35,12 @@ _BOILERPLATE = re.compile(
     r"|^(tags|topics|filed under):|^(click|tap) here|this interview has been (edited|condensed))",
     re.IGNORECASE,
 )
+# Prompts a page puts between paragraphs: never read, wherever they stand.
+_INLINE_BOILERPLATE = re.compile(
+    r"^(read more|related|also read|see also|advertisement|sign up|subscribe|follow us|listen to|watch|"
+    r"more on this story|recommended|click here|support our journalism)\b[:\s]",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"[.!?:;…”\"’)\]]\s*$")
 _BYLINE = re.compile(r"^by\s+[A-Z]", re.IGNORECASE)
 _MARKUP_HEADING = re.compile(r"^#{1,6}\s+")
@@ -243,6 +249,8 @@ def _body_blocks(lines: list[Line]) -> list[Block]:
     for position, line in enumerate(lines):
         if line.caption_text is not None:
             blocks.append(_caption_block(line))
+        elif line.hint == "text" and len(line.text.split()) <= 25 and _INLINE_BOILERPLATE.match(line.text + " "):
+            blocks.append(Block("boilerplate", line.text))
         elif line.hint in ("text", "quote_block") and _is_pull_quote(line, position, paragraphs):
             blocks.append(Block("pull_quote", _strip_pull_quote(line.text)))
         elif line.hint == "heading" or line.hint == "title" or (

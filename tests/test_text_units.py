@@ -149,3 +149,13 @@ def test_attribution_in_shapes_beyond_the_fixtures(paragraphs, speakers):
     attributor = Attributor()
     found = [span.speaker.name for text in paragraphs for span in attributor.paragraph(text)]
     assert found == speakers
+
+
+def test_prompts_between_paragraphs_are_not_read():
+    article = extract(
+        "Bridge Reopens\n\nBy Ann Lee\n\nThe bridge reopened on Monday after two years of repairs to its deck.\n\n"
+        "Read more: How the bridge was rebuilt\n\nTraffic was light in the first hour, the council said.\n"
+    )
+    kinds = [(block.kind, block.text[:9]) for block in article.blocks]
+    assert ("boilerplate", "Read more") in kinds
+    assert [block.kind for block in article.blocks].count("paragraph") == 2
