@@ -7,6 +7,7 @@ nothing else prints a traceback unless AUDIOBOOK_DEBUG is set.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import sys
@@ -62,6 +63,13 @@ class _Command(click.Group):
 @click.version_option(__version__, prog_name="audiobook")
 def main() -> None:
     """Turn news articles into accessible audio editions: narrated, attributed, tagged and chaptered."""
+    # The library logs what a producer should know (an encoding assumed, a stale correction): one line each.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("audiobook: note: %(message)s"))
+    logger = logging.getLogger("audiobook")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
 
 
 @main.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from .fetch import fetch, is_url
 # Control characters that never occur in text; finding them means the file is binary.
 _BINARY_BYTES = frozenset(range(32)) - {9, 10, 12, 13}
 MAX_BYTES = 50 * 1024 * 1024
+log = logging.getLogger("audiobook")
 
 
 @dataclass(frozen=True)
@@ -64,9 +66,12 @@ def decode(data: bytes, label: str, declared: str | None = None) -> str:
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:
-                return _normalise_newlines(data.decode(encoding))
+                text = data.decode(encoding)
             except UnicodeDecodeError:
                 raise InputError(f"{label}: starts with a {encoding} mark but is not valid {encoding}") from None
+            if encoding == "utf-16":
+                log.warning("%s is UTF-16; read it as such", label)
+            return _normalise_newlines(text)
     if any(byte in _BINARY_BYTES for byte in data[:8192]):
         raise InputError(f"{label}: a binary file, not text")
     if declared:
@@ -79,6 +84,7 @@ def decode(data: bytes, label: str, declared: str | None = None) -> str:
     except UnicodeDecodeError:
         pass
     # cp1252 leaves five bytes undefined; in Latin-1 they are controls, so dropping them loses no text.
+    log.warning("%s is not UTF-8; read it as Windows-1252 (Latin-1)", label)
     return _normalise_newlines(data.decode("cp1252", errors="ignore"))
 
 

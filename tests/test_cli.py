@@ -117,6 +117,9 @@ def test_articles_in_older_encodings_are_read_not_refused(tmp_path, encoding):
     assert result.exit_code == 0, result.output
     names = {speaker["name"] for speaker in json.loads(result.stdout)["speakers"]}
     assert "Anna Müller" in names
+    # The producer is told which encoding was assumed, in one line.
+    notes = result.stderr.strip().splitlines()
+    assert len(notes) == 1 and notes[0].startswith("audiobook: note:") and ("Windows-1252" in notes[0] or "UTF-16" in notes[0])
 
 
 def test_real_process_exit_codes_and_no_traceback(tmp_path):
