@@ -41,6 +41,12 @@ _INLINE_BOILERPLATE = re.compile(
     r"more on this story|recommended|click here|support our journalism)\b[:\s]",
     re.IGNORECASE,
 )
+# Page furniture scraped above the headline: skip links, menus, search boxes, separators of sections.
+_LEADING_CHROME = re.compile(
+    r"^(skip to( the)?( main)? content|skip navigation|menu|search|sign in|log in|subscribe|home|sections|"
+    r"newsletters?|account|advertisement|open menu|close|toggle navigation|share|.*(\s[|·•›»]\s.*){2,})$",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"[.!?:;…”\"’)\]]\s*$")
 _BYLINE = re.compile(r"^by\s+[A-Z]", re.IGNORECASE)
 _MARKUP_HEADING = re.compile(r"^#{1,6}\s+")
@@ -108,7 +114,7 @@ def plain_lines(text: str) -> list[Line]:
         else:
             paragraphs.append(line)
         # A long line that stops mid-sentence was wrapped; a short one is a heading or a menu item.
-        joinable = len(line) >= 40 and not _SENTENCE_END.search(line)
+        joinable = len(line) >= 40 and not _SENTENCE_END.search(line) and not _LEADING_CHROME.match(line)
     return [Line(paragraph) for paragraph in paragraphs]
 
 
@@ -119,10 +125,14 @@ def structure(lines: list[Line], metadata: Metadata, label: str) -> Article:
         raise InputError(f"{label}: no text to read")
     lines = _drop_caption_duplicates(lines)
 
+    leading_chrome: list[Block] = []
     leading_captions: list[Block] = []
     index = 0
-    while index < len(lines) and lines[index].caption_text is not None:
-        leading_captions.append(_caption_block(lines[index]))
+    while index < len(lines) and (lines[index].caption_text is not None or _LEADING_CHROME.match(lines[index].text)):
+        if lines[index].caption_text is not None:
+            leading_captions.append(_caption_block(lines[index]))
+        else:
+            leading_chrome.append(Block("boilerplate", lines[index].text))
         index += 1
     if index >= len(lines):
         raise InputError(f"{label}: only photo captions, no article text")
@@ -142,7 +152,7 @@ def structure(lines: list[Line], metadata: Metadata, label: str) -> Article:
     if not any(line.caption_text is None for line in body_lines):
         raise InputError(f"{label}: no paragraphs of article text after the title")
 
-    blocks = [Block("title", title), *header.blocks, *leading_captions, *_body_blocks(body_lines), *trailing]
+    blocks = [*leading_chrome, Block("title", title), *header.blocks, *leading_captions, *_body_blocks(body_lines), *trailing]
     return Article(
         title=title, blocks=tuple(blocks), subtitle=header.subtitle, date=header.date, byline=header.byline,
         publication=metadata.publication, source_url=metadata.url,
