@@ -47,6 +47,8 @@ _LEADING_CHROME = re.compile(
     r"newsletters?|account|advertisement|open menu|close|toggle navigation|share|.*(\s[|·•›»]\s.*){2,})$",
     re.IGNORECASE,
 )
+_IMAGE_SOURCE = re.compile(r"^(?:image|picture|photo) source,\s*(.+)$", re.IGNORECASE)
+_IMAGE_CAPTION = re.compile(r"^(?:image|media|picture) caption,\s*(.+)$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;…”\"’)\]]\s*$")
 _BYLINE = re.compile(r"^by\s+[A-Z]", re.IGNORECASE)
 _MARKUP_HEADING = re.compile(r"^#{1,6}\s+")
@@ -120,7 +122,7 @@ def plain_lines(text: str) -> list[Line]:
 
 def structure(lines: list[Line], metadata: Metadata, label: str) -> Article:
     """Decide what each line is, and assemble the Article."""
-    lines = [classify_caption(line) for line in lines if line.text.strip()]
+    lines = [classify_caption(line) for line in _labelled_captions([line for line in lines if line.text.strip()])]
     if not lines:
         raise InputError(f"{label}: no text to read")
     lines = _drop_caption_duplicates(lines)
@@ -157,6 +159,23 @@ def structure(lines: list[Line], metadata: Metadata, label: str) -> Article:
         title=title, blocks=tuple(blocks), subtitle=header.subtitle, date=header.date, byline=header.byline,
         publication=metadata.publication, source_url=metadata.url,
     )
+
+
+def _labelled_captions(lines: list[Line]) -> list[Line]:
+    """Pages that label their pictures ('Image source, Reuters' then 'Image caption, Crowds …'):
+    one caption line with its credit."""
+    merged: list[Line] = []
+    credit: str | None = None
+    for line in lines:
+        if source := _IMAGE_SOURCE.match(line.text):
+            credit = source.group(1).strip()
+            continue
+        if caption := _IMAGE_CAPTION.match(line.text):
+            merged.append(Line(caption.group(1).strip(), "caption", caption.group(1).strip(), credit))
+        else:
+            merged.append(line)
+        credit = None
+    return merged
 
 
 def split_credit(text: str) -> tuple[str, str] | None:

@@ -159,3 +159,17 @@ def test_prompts_between_paragraphs_are_not_read():
     kinds = [(block.kind, block.text[:9]) for block in article.blocks]
     assert ("boilerplate", "Read more") in kinds
     assert [block.kind for block in article.blocks].count("paragraph") == 2
+
+
+def test_labelled_pictures_become_one_credited_caption():
+    article = extract(
+        "Image source, Getty Images\nImage caption, Protesters gathered outside parliament on Tuesday\n\n"
+        "Thousands Protest Pension Plan\n\nBy Ann Lee\n\nThousands marched through the capital on Tuesday against the plan.\n\n"
+        "Image caption, Police lined the route of the march\n\nThe march ended peacefully in the evening, police said.\n"
+    )
+    captions = [(block.text, block.credit) for block in article.blocks if block.kind == "caption"]
+    assert captions == [
+        ("Protesters gathered outside parliament on Tuesday", "Getty Images"),
+        ("Police lined the route of the march", None),
+    ]
+    assert article.title == "Thousands Protest Pension Plan"
