@@ -93,7 +93,17 @@ def _figures(page: lxml.html.HtmlElement) -> dict[str, _Figure]:
         caption_element = figure.find(".//figcaption") if figure is not None else None
         caption = " ".join(caption_element.text_content().split()) if caption_element is not None else ""
         credit = None
-        if caption and (found := split_credit(caption)):
+        marked = caption_element.xpath(
+            ".//*[re:test(@class, 'credit|copyright|source|photographer', 'i')]",
+            namespaces={"re": "http://exslt.org/regular-expressions"},
+        ) if caption_element is not None else []
+        if marked:
+            # A credit the page marks up as such: take it out of the caption, whatever its wording.
+            credit_text = " ".join(marked[0].text_content().split())
+            caption = " ".join(caption.replace(credit_text, "").split())
+            credit = re.sub(r"^\(?(?:photo(?:graph)?|picture|image|credit)s?\s*(?::|by)\s*|^©\s*|\)$", "", credit_text,
+                            flags=re.IGNORECASE).strip(" ()")
+        elif caption and (found := split_credit(caption)):
             caption, credit = found
         for src in sources:
             figures[src] = _Figure(alt, caption, credit)
@@ -194,9 +204,10 @@ def _figure_line(graphic: lxml.etree._Element, figures: dict[str, _Figure]) -> L
     alt = figure.alt if figure else " ".join((graphic.get("alt") or graphic.get("title") or "").split())
     caption = figure.caption if figure else ""
     credit = figure.credit if figure else None
-    # Alt text and caption that say the same thing are read once; otherwise the caption, the fuller of the two.
-    words_alt, words_caption = normalise_for_match(alt), normalise_for_match(caption)
-    if caption and alt and words_alt not in words_caption and words_caption not in words_alt:
+    # Alt text says what the picture shows, the caption what it means: both are read, unless they
+    # largely say the same thing, when the caption alone is.
+    alt_words, caption_words = set(normalise_for_match(alt).split()), set(normalise_for_match(caption).split())
+    if caption and alt and len(alt_words & caption_words) < 0.5 * len(alt_words):
         text = f"{alt.rstrip('.')}. {caption}"
     else:
         text = caption or alt

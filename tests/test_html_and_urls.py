@@ -164,3 +164,17 @@ def test_markdown_and_text_are_told_apart_from_html_by_content(tmp_path):
     html.write_text((FIXTURES / "cms-newsroom.html").read_text())
     assert _document(str(html))["title"] == "Battery maker to build plant in Teesside, creating 900 jobs"
     assert json.loads(json.dumps(_document(str(html))))["date"] == "2025-06-04"
+
+
+def test_a_credit_marked_up_in_the_caption_is_split_off_whatever_its_wording(tmp_path):
+    page = tmp_path / "credit.html"
+    page.write_text(
+        "<html><head><title>Harbour wall repaired</title></head><body><article><h1>Harbour wall repaired</h1>"
+        "<figure><img src='a.jpg' alt='Workers on the harbour wall'><figcaption>Workers finish the last section "
+        "of the wall. <span class='credit'>Getty Images</span></figcaption></figure>"
+        "<p>The harbour wall that collapsed in last winter's storms has been rebuilt, the council said on Friday.</p>"
+        "<p>\"It is stronger than it has ever been,\" said engineer Maya Singh, who led the repairs.</p>"
+        "</article></body></html>"
+    )
+    captions = [s for s in _document(str(page))["segments"] if s["role"] == "caption"]
+    assert [(c["text"], c["credit"]) for c in captions] == [("Workers finish the last section of the wall.", "Getty Images")]
