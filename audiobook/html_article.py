@@ -3,7 +3,8 @@
 trafilatura is the best-kept open extractor of main content and metadata (navigation, share
 bars, related links, comments and cookie prompts go), but it keeps only an image's alt text
 and drops <figcaption>, so the captions and their credits are read from the page's own
-<figure>s and matched to trafilatura's images by their src.
+<figure>s and matched to trafilatura's images by their src. On very short pages, where it
+returns all the text as one block, the page's own paragraphs are read instead.
 """
 
 from __future__ import annotations
@@ -53,12 +54,48 @@ def html_lines(html: str, label: str, url: str | None) -> tuple[list[Line], Meta
         raise InputError(f"{label}: no article found in the HTML page")
     metadata = _metadata(html, page, url)
     figures = _figures(page)
+    if _merged_paragraphs(main, page):
+        return _page_lines(page, figures), metadata
     lines = list(_walk(main, figures))
     if not any(line.hint == "text" and len(line.text.split()) >= 8 for line in lines):
         # Menus and link lists come back as a few words; an article has sentences.
         raise InputError(f"{label}: no article found in the HTML page")
     used = {graphic.get("src", "") for graphic in main.iter("graphic")}
     return _restore_dropped(lines, page, figures, used), metadata
+
+
+def _merged_paragraphs(main: lxml.etree._Element, page: lxml.html.HtmlElement) -> bool:
+    """On a very short page trafilatura falls back to one block of all the text: the page's own
+    paragraphs are then the better guide."""
+    paragraphs = [p for p in page.iter("p") if len(p.text_content().split()) >= 5]
+    return len(main) <= 1 and len(paragraphs) >= 2
+
+
+def _page_lines(page: lxml.html.HtmlElement, figures: dict[str, _Figure]) -> list[Line]:
+    """The story's blocks in page order, read straight from the page, leaving out its furniture."""
+    first = next((p for p in page.iter("p") if len(p.text_content().split()) >= 5), None)
+    container = next(
+        (a for a in first.iterancestors() if a.tag in ("article", "main")), None,
+    ) if first is not None else None
+    container = container if container is not None else page.find("body")
+    lines: list[Line] = []
+    for element in container.iter("h1", "h2", "h3", "h4", "p", "blockquote", "li", "figure", "img"):
+        ancestors = [ancestor.tag for ancestor in element.iterancestors()]
+        if any(tag in ("nav", "footer", "aside", "form") for tag in ancestors):
+            continue  # page furniture
+        if any(tag in ("figure", "blockquote") for tag in ancestors):
+            continue  # read as part of the figure or quotation around it
+        text = " ".join(element.text_content().split())
+        if element.tag in ("figure", "img"):
+            image = element if element.tag == "img" else next(element.iter("img"), None)
+            sources = _sources(image) if image is not None else []
+            if sources and (element.tag == "figure" or _story_image(image)):
+                if line := _figure_line(lxml.etree.Element("graphic", src=sources[0]), figures):
+                    lines.append(line)
+        elif text:
+            hint = "heading" if element.tag in ("h2", "h3", "h4") else "quote_block" if element.tag == "blockquote" else "text"
+            lines.append(Line(text, hint))
+    return lines
 
 
 def _metadata(html: str, page: lxml.html.HtmlElement, url: str | None) -> Metadata:
