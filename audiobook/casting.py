@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from dataclasses import dataclass, fields, replace
 from importlib import resources
 from pathlib import Path
 
 from .errors import CastError
 from .model import Cast, Script, Voice
+from .tomlfile import read_toml
 
 _GENDERS = ("female", "male", "unknown")
 # How far each round of derived voices moves from its pool voice, so that reused voices still differ.
@@ -42,12 +42,7 @@ def default_cast_path() -> Path:
 
 def load_profile(path: Path | None = None) -> CastProfile:
     path = path or default_cast_path()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CastError(f"{path}: no such cast file") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise CastError(f"{path}: not a valid TOML cast file ({error})") from None
+    data = read_toml(path, "cast file", CastError)
     voices = {voice_id: _voice(voice_id, table, path) for voice_id, table in data.get("voices", {}).items()}
     cast = data.get("cast", {})
 

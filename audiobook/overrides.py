@@ -25,7 +25,6 @@ article still renders.
 from __future__ import annotations
 
 import logging
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from .model import Script, Speaker, Voice
 from .quotes import normalise_for_match
 from .script import slug
 from .speech import Lexicon
+from .tomlfile import read_toml
 
 log = logging.getLogger("audiobook")
 
@@ -57,12 +57,7 @@ def sidecar_path(article: Path) -> Path:
 
 
 def load_overrides(path: Path) -> Overrides:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such overrides file") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: not a valid TOML overrides file ({error})") from None
+    data = read_toml(path, "overrides file", InputError)
     unknown = set(data) - {"rename", "voices", "pronounce", "quote", "skip"}
     if unknown:
         raise InputError(f"{path}: unknown tables {', '.join(sorted(unknown))} (see the README's Corrections)")

@@ -39,6 +39,7 @@ from .pipeline import Options, Prepared, prepare, render_prepared
 from .script import slug
 from .sidecars import srt, transcript_json
 from .synth import Workers
+from .tomlfile import read_toml
 from .webpage import PageEpisode, episode_page, index_page
 
 DEFAULT_SETTINGS = """\
@@ -186,10 +187,7 @@ def _settings(folder: Path, base_url: str | None) -> dict:
     path = folder / "feed.toml"
     if not path.exists():
         _write(path, DEFAULT_SETTINGS.format(base_url=base_url or "http://localhost:8000").encode())
-    try:
-        settings = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: not valid TOML ({error})") from None
+    settings = read_toml(path, "feed settings file", InputError)
     defaults = tomllib.loads(DEFAULT_SETTINGS.format(base_url="http://localhost:8000"))
     missing = set(defaults) - set(settings)
     if missing:

@@ -9,11 +9,11 @@ ranges, web addresses, and capitalised abbreviations that it would pronounce as 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import CastError
+from .tomlfile import read_toml
 
 _EDITORIAL_ELLIPSIS = re.compile(r"\s*\[\s*(?:…|\.\.\.)\s*\]\s*")
 _SPACED_DASH = re.compile(r"\s+[–—-]\s+")
@@ -63,11 +63,7 @@ class Lexicon:
 def load_lexicon(path: Path) -> Lexicon:
     if not path.exists():
         return Lexicon()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise CastError(f"{path}: not a valid TOML lexicon ({error})") from None
-    words = data.get("words", {})
+    words = read_toml(path, "lexicon", CastError).get("words", {})
     if not all(isinstance(value, str) for value in words.values()):
         raise CastError(f"{path}: every entry under [words] must be a respelling in quotes")
     return Lexicon(dict(words))

@@ -117,11 +117,10 @@ def memory(work: Path, sizes: list[int]) -> None:
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
             " episode.duration, time.perf_counter() - started)\n"
         )
-        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
-        if result.returncode != 0:
-            print(f"(d) {words:>7,} words: FAILED: {result.stderr.strip().splitlines()[-1]}")
+        result = _fresh_process(code)
+        if result is None:
             continue
-        own, workers, duration, seconds = result.stdout.split()
+        own, workers, duration, seconds = result
         own_mb, worker_mb = int(own) / 1024, int(workers) / 1024
         baseline = baseline or own_mb
         print(f"(d) {words:>7,} words: {float(duration) / 3600:5.2f} h of audio in {float(seconds):6.1f} s; "
@@ -143,11 +142,10 @@ def big_page(work: Path) -> None:
         "started = time.perf_counter(); prepared = prepare(str(page))\n"
         "print(page.stat().st_size, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(prepared.script.segments))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
-    if result.returncode != 0:
-        print(f"FAILED: {result.stderr.strip().splitlines()[-1]}")
+    result = _fresh_process(code)
+    if result is None:
         return
-    size, seconds, peak, segments = result.stdout.split()
+    size, seconds, peak, segments = result
     print(f"{int(size) / 1e6:.1f} MB page: {float(seconds):.1f} s, peak RSS {int(peak) / 1024:.0f} MB, {segments} segments")
 
 
@@ -190,6 +188,15 @@ def quality() -> None:
         print(f"{stem:<30} {result.recall:7.1%} {result.attribution:8.1%} {result.precision:9.1%} "
               f"{result.genders_right}/{result.genders_known:<5}")
     print(f"{'all':<30} {totals[0] / totals[2]:7.1%} {totals[1] / totals[2]:8.1%} {totals[3] / totals[4]:9.1%}")
+
+
+def _fresh_process(code: str) -> list[str] | None:
+    """Run Python code in a new process (so its peak memory is its own); the words it prints, or None."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    if result.returncode != 0:
+        print(f"FAILED: {result.stderr.strip().splitlines()[-1]}")
+        return None
+    return result.stdout.split()
 
 
 def _timed(action):
