@@ -12,13 +12,13 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 import wave
 from dataclasses import asdict
 from pathlib import Path
 
 import platformdirs
 
+from .files import write_atomically
 from .model import Voice
 
 DEFAULT_LIMIT_BYTES = 2 * 1024**3
@@ -60,7 +60,7 @@ class ClipCache:
             out.setsampwidth(2)
             out.setframerate(sample_rate)
             out.writeframes(pcm)
-        _write_atomically(path, buffer.getvalue())
+        write_atomically(path, buffer.getvalue())
         return path
 
     def get_chunk(self, key: str) -> tuple[bytes, list[int]] | None:
@@ -77,8 +77,8 @@ class ClipCache:
         folder = self.folder / key[:2]
         folder.mkdir(parents=True, exist_ok=True)
         # The lengths first: a chunk counts as cached only once its MP3 is in place.
-        _write_atomically(folder / f"{key}.json", json.dumps(clip_lengths).encode())
-        _write_atomically(folder / f"{key}.mp3", mp3)
+        write_atomically(folder / f"{key}.json", json.dumps(clip_lengths).encode())
+        write_atomically(folder / f"{key}.mp3", mp3)
 
     def prune(self) -> int:
         """Remove the least recently used clips until the cache fits its limit; returns how many went."""
@@ -86,6 +86,8 @@ class ClipCache:
             return 0
         entries = []
         for path in self.folder.glob("*/*.*"):
+            if path.suffix == ".part":
+                continue  # another render's file still being written
             try:
                 stat = path.stat()
             except FileNotFoundError:  # Another render pruned it first.
@@ -101,13 +103,3 @@ class ClipCache:
             removed += 1
         return removed
 
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -7,8 +7,6 @@ half-written file under the final name.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +14,7 @@ import lameenc
 from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLEN, TPE1, USLT, WOAS, CTOCFlags
 from mutagen.id3._tags import save_frame  # the one frame serialiser; needed to control CHAP order
 
-from .errors import OutputError
+from .files import replacing
 from .model import Mix
 
 DEFAULT_BITRATE = 64
@@ -67,7 +65,7 @@ class Mp3Writer:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._replacing = _replacing(path)
+        self._replacing = replacing(path)
 
     def __enter__(self) -> Mp3Writer:
         self._temporary = self._replacing.__enter__()
@@ -134,35 +132,3 @@ def _tag(path: Path, mix: Mix, tags: Tags) -> None:
             start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF, sub_frames=[TIT2(encoding=3, text=chapter.title)],
         ))
     id3.save(path, v2_version=4)
-
-
-class _replacing:
-    """A temporary path beside ``final`` that replaces it on success and vanishes on failure."""
-
-    def __init__(self, final: Path) -> None:
-        self.final = final
-
-    def __enter__(self) -> Path:
-        try:
-            self.final.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(dir=self.final.parent, prefix=f".{self.final.name}.", suffix=".part")
-        except OSError as error:
-            raise OutputError(f"{self.final.parent}: cannot write here ({error.strerror})") from None
-        os.close(handle)
-        # mkstemp makes owner-only files; an episode is for sharing, so honour the umask like open() does.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(name, 0o666 & ~umask)
-        self.temporary = Path(name)
-        return self.temporary
-
-    def __exit__(self, kind, error, traceback) -> None:  # noqa: ANN001
-        if kind is None:
-            os.replace(self.temporary, self.final)
-        else:
-            self.temporary.unlink(missing_ok=True)
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    with _replacing(path) as temporary:
-        temporary.write_text(text, encoding="utf-8")

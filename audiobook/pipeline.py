@@ -18,10 +18,11 @@ from .cache import ClipCache
 from .casting import CastProfile, at_rate, cast_script, default_cast_path, load_profile
 from .cover import plain_cover
 from .encode import (
-    DEFAULT_BITRATE, ENCODER_DELAY, LAME_QUALITY, Mp3Writer, Tags, encode_chunk, played_samples, write_text_atomically,
+    DEFAULT_BITRATE, ENCODER_DELAY, LAME_QUALITY, Mp3Writer, Tags, encode_chunk, played_samples,
 )
 from .errors import AudiobookError, OutputError
 from .extract import extract
+from .files import write_atomically
 from .mix import DEFAULT_SAMPLE_RATE as SAMPLE_RATE, Timeline, chunk_pcm, plan_chunks
 from .model import Cast, Chunk, Episode, Script, Voice
 from .overrides import apply, load_overrides, pinned_voices, sidecar_path
@@ -160,7 +161,7 @@ def render_prepared(
         output.with_suffix(".txt"): text,
     }
     for path, content in sidecars.items():
-        write_text_atomically(path, content)
+        write_atomically(path, content.encode())
     cache.prune()
     return Episode(
         mp3=output, duration=mix.duration, size=output.stat().st_size, vtt=output.with_suffix(".vtt"),

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 import tomllib
 import uuid
 from dataclasses import dataclass, replace
@@ -34,6 +32,7 @@ from .casting import cast_script
 from .cover import plain_cover
 from .errors import AudiobookError, CastError, InputError, OutputError
 from .feed import Channel, Item, rss
+from .files import write_atomically
 from .model import Episode, Voice
 from .pipeline import Options, Prepared, prepare, render_prepared
 from .script import slug
@@ -87,8 +86,8 @@ def publish(locations: list[str], folder: Path, base_url: str | None = None, opt
             for speaker in prepared.script.speakers:
                 voices[speaker.name] = prepared.cast.speakers[speaker.id].id
             results.append(Published(location, episode))
-        _write(folder / "voices.json", json.dumps(voices, ensure_ascii=False, indent=1).encode())
-        _write(folder / "episodes.json", json.dumps(state, ensure_ascii=False, indent=1).encode())
+        _write_durably(folder / "voices.json", json.dumps(voices, ensure_ascii=False, indent=1).encode())
+        _write_durably(folder / "episodes.json", json.dumps(state, ensure_ascii=False, indent=1).encode())
         _write_feed(folder, settings, state)
     return results
 
@@ -124,8 +123,8 @@ def _publish_one(prepared: Prepared, folder: Path, settings: dict, state: list[d
     name = previous["slug"] if previous else _free_slug(slug(script.title) or "episode", state)
     number = previous["number"] if previous else max((entry["number"] for entry in state), default=0) + 1
     episode = render_prepared(prepared, folder / "episodes" / f"{name}.mp3", options, workers)
-    _write(folder / "episodes" / f"{name}.srt", srt(episode.mix).encode())
-    _write(folder / "episodes" / f"{name}.json", transcript_json(episode.mix).encode())
+    _write_durably(folder / "episodes" / f"{name}.srt", srt(episode.mix).encode())
+    _write_durably(folder / "episodes" / f"{name}.json", transcript_json(episode.mix).encode())
     speakers = tuple(speaker.name for speaker in script.speakers)
     date = script.date or dt.date.today()
     page = PageEpisode(script.title, script.subtitle, f"{date:%d %B %Y}", f"episodes/{name}.html",
@@ -134,7 +133,7 @@ def _publish_one(prepared: Prepared, folder: Path, settings: dict, state: list[d
         "WebVTT captions": f"{name}.vtt", "SubRip captions": f"{name}.srt", "JSON transcript": f"{name}.json",
         "Plain text": f"{name}.txt",
     })
-    _write(folder / "episodes" / f"{name}.html", html.encode())
+    _write_durably(folder / "episodes" / f"{name}.html", html.encode())
     entry = {
         "guid": guid, "slug": name, "number": number, "title": script.title, "subtitle": script.subtitle,
         "date": date.isoformat(), "duration": episode.duration, "bytes": episode.size, "speakers": list(speakers),
@@ -153,7 +152,7 @@ def _write_feed(folder: Path, settings: dict, state: list[dict]) -> None:
     base = settings["base_url"].rstrip("/")
     image = settings.get("image") or "cover.png"
     if not settings.get("image") and not (folder / "cover.png").exists():
-        _write(folder / "cover.png", plain_cover(settings["title"], settings["author"]))
+        _write_durably(folder / "cover.png", plain_cover(settings["title"], settings["author"]))
     channel = Channel(
         title=settings["title"], description=settings["description"], language=settings["language"],
         author=settings["author"], owner_name=settings["owner_name"], owner_email=settings["owner_email"],
@@ -174,19 +173,19 @@ def _write_feed(folder: Path, settings: dict, state: list[dict]) -> None:
                          (f"{episode_base}.json", "application/json")),
             chapters_url=f"{episode_base}.chapters.json", people=tuple(speakers),
         ))
-    _write(folder / "feed.xml", rss(channel, items))
+    _write_durably(folder / "feed.xml", rss(channel, items))
     pages = [
         PageEpisode(e["title"], e["subtitle"], dt.date.fromisoformat(e["date"]).strftime("%d %B %Y"),
                     f"episodes/{e['slug']}.html", f"episodes/{e['slug']}.mp3", e["duration"], tuple(e["speakers"]))
         for e in sorted(state, key=lambda e: (e["date"], e["number"]), reverse=True)
     ]
-    _write(folder / "index.html", index_page(settings["title"], settings["description"], "feed.xml", pages).encode())
+    _write_durably(folder / "index.html", index_page(settings["title"], settings["description"], "feed.xml", pages).encode())
 
 
 def _settings(folder: Path, base_url: str | None) -> dict:
     path = folder / "feed.toml"
     if not path.exists():
-        _write(path, DEFAULT_SETTINGS.format(base_url=base_url or "http://localhost:8000").encode())
+        _write_durably(path, DEFAULT_SETTINGS.format(base_url=base_url or "http://localhost:8000").encode())
     settings = read_toml(path, "feed settings file", InputError)
     defaults = tomllib.loads(DEFAULT_SETTINGS.format(base_url="http://localhost:8000"))
     missing = set(defaults) - set(settings)
@@ -214,16 +213,6 @@ def _read_json(path: Path, default):  # noqa: ANN001, ANN202
         raise InputError(f"{path}: damaged ({error.msg}); restore it from a backup before publishing") from None
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Temporary file, flushed to disk, then renamed: readers see the old file or the new one, never half."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def _write_durably(path: Path, data: bytes) -> None:
+    """Flushed to disk before it takes its name: a crash, even of the machine, leaves the previous file."""
+    write_atomically(path, data, durable=True)

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import replace
 
 from .attribution import Attributor, Person
-from .dates import parse_date, spoken_date
+from .dates import spoken_date
 from .model import Article, Block, Script, Segment, Speaker
 
 # A story part longer than this many paragraphs is split so chapters stay easy to skip through;
@@ -23,7 +23,7 @@ def build_script(article: Article) -> Script:
         if block.kind == "paragraph":
             spoken_by.extend(_paragraph_segments(block.text, index, attributor))
         else:
-            spoken_by.append((_block_segment(block, index), None))
+            spoken_by.append((_block_segment(block, index, article), None))
     # Speakers in order of first quote; the attributor's people who never speak are left out.
     people = list({id(person): person for _, person in spoken_by if person is not None}.values())
     speakers = _speakers(people)
@@ -39,7 +39,7 @@ def build_script(article: Article) -> Script:
     )
 
 
-def _block_segment(block: Block, index: int) -> Segment:
+def _block_segment(block: Block, index: int, article: Article) -> Segment:
     if block.kind == "caption":
         credit = f" Photo by {block.credit}." if block.credit else ""
         return Segment(
@@ -47,8 +47,9 @@ def _block_segment(block: Block, index: int) -> Segment:
             speech=f"Photo description: {_end_sentence(block.text)}{credit}",
         )
     if block.kind == "date":
-        date = parse_date(block.text)
-        return Segment("date", block.text, paragraph=index, speech=spoken_date(date) if date else None)
+        # The article's date was parsed when its structure was read; say that one.
+        speech = spoken_date(article.date) if article.date else None
+        return Segment("date", block.text, paragraph=index, speech=speech)
     if block.kind == "byline":
         return Segment("byline", block.text, paragraph=index, speech=f"By {block.text}.")
     if block.kind in ("pull_quote", "boilerplate"):

@@ -76,12 +76,15 @@ class Synthesis:
     def __init__(self, script: Script, cast: Cast, cache: ClipCache, lexicon: Lexicon = Lexicon()) -> None:
         self._cache = cache
         self._engines: dict[str, Engine] = {}
+        versions: dict[str, str] = {}  # asked once per engine, not once per segment
         self.jobs: dict[int, _Job] = {}
         for index, segment in enumerate(script.segments):
             if segment.spoken:
                 voice = cast.voice_for(segment)
                 text = for_the_ear(segment.spoken_text, lexicon)
-                key = cache.key(f"{self._engine(voice.engine).version}; {_LEVELLING}", voice, text)
+                if voice.engine not in versions:
+                    versions[voice.engine] = self._engine(voice.engine).version
+                key = cache.key(f"{versions[voice.engine]}; {_LEVELLING}", voice, text)
                 self.jobs[index] = _Job(index, text, voice, key)
         self.synthesized = 0
 

@@ -1,0 +1,43 @@
+"""Writing files so that a reader sees the old file or the new one, never half of one."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import OutputError
+
+
+@contextmanager
+def replacing(final: Path, durable: bool = False) -> Iterator[Path]:
+    """A temporary path beside ``final`` that replaces it when the block ends cleanly and
+    vanishes on any error. ``durable`` flushes it to disk first, so a crash of the machine
+    cannot leave a renamed but empty file."""
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".part")
+    except OSError as error:
+        raise OutputError(f"{final.parent}: cannot write here ({error.strerror})") from None
+    os.close(handle)
+    # mkstemp makes owner-only files; what we write is for sharing, so honour the umask as open() does.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(name, 0o666 & ~umask)
+    temporary = Path(name)
+    try:
+        yield temporary
+        if durable:
+            with open(temporary, "rb+") as written:
+                os.fsync(written.fileno())
+        os.replace(temporary, final)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_atomically(path: Path, data: bytes, durable: bool = False) -> None:
+    with replacing(path, durable) as temporary:
+        temporary.write_bytes(data)
