@@ -16,15 +16,15 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .audition import audition as audition_cast
-from .casting import load_profile
-from .engines import engine_names, load_engine
-from .errors import AudiobookError
-from .pipeline import Options, Outcome, prepare, render as render_article, render_many
-from .publish import publish as publish_articles
-from .serve import make_server
-from .scriptfile import script_to_json
+from audiobook import __version__
+from audiobook.casting.audition import audition as audition_cast
+from audiobook.casting.profile import load_profile
+from audiobook.speech.engines import engine_names, load_engine
+from audiobook.errors import AudiobookError
+from audiobook.api import Options, Outcome, prepare, render as render_article, render_many
+from audiobook.publish.publisher import publish as publish_articles
+from audiobook.publish.serve import make_server
+from audiobook.script.scriptfile import script_to_json
 
 _ARTICLE = click.argument("article", metavar="ARTICLE")
 _BITRATE = click.option(

@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from .errors import AudiobookError
+from audiobook.errors import AudiobookError
 
 
 def read_toml(path: Path, what: str, error: type[AudiobookError]) -> dict[str, Any]:

@@ -24,12 +24,12 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from audiobook.analysis import loudness_lufs, median_f0, true_peak_dbtp  # noqa: E402
-from audiobook.encode import DEFAULT_BITRATE, LAME_QUALITY  # noqa: E402
-from audiobook.evaluation import score  # noqa: E402
-from audiobook.pipeline import Options, prepare, render  # noqa: E402
-from audiobook.scriptfile import script_to_json  # noqa: E402
-from audiobook.speech import for_the_ear  # noqa: E402
+from audiobook.speech.analysis import loudness_lufs, median_f0, true_peak_dbtp  # noqa: E402
+from audiobook.audio.encode import DEFAULT_BITRATE, LAME_QUALITY  # noqa: E402
+from audiobook.quality.evaluation import score  # noqa: E402
+from audiobook.api import Options, prepare, render  # noqa: E402
+from audiobook.script.scriptfile import script_to_json  # noqa: E402
+from audiobook.speech.ear import for_the_ear  # noqa: E402
 from tests.helpers import parse_vtt  # noqa: E402
 from tests.mp3util import decode  # noqa: E402
 
@@ -111,7 +111,7 @@ def memory(work: Path, sizes: list[int]) -> None:
         code = (
             "import resource, sys, time\n"
             "from pathlib import Path\n"
-            "from audiobook.pipeline import Options, render\n"
+            "from audiobook.api import Options, render\n"
             "started = time.perf_counter()\n"
             f"episode = render({str(article)!r}, Path({str(work / 'long.mp3')!r}), Options(cache_dir=Path({str(work / f'cache-{words}')!r})))\n"
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
@@ -133,7 +133,7 @@ def big_page(work: Path) -> None:
     code = (
         "import random, resource, time\n"
         "from pathlib import Path\n"
-        "from audiobook.pipeline import prepare\n"
+        "from audiobook.api import prepare\n"
         "words = 'harbour council budget ferry bridge residents vote motion quay fisherman subsidy winter'.split()\n"
         "rng = random.Random(7)\n"
         "body = ''.join(f\"<p>{' '.join(rng.choice(words) for _ in range(120))} number {i}.</p>\\n\" for i in range(12000))\n"

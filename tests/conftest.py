@@ -20,8 +20,8 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 @pytest.fixture(scope="session")
 def rendered_short(tmp_path_factory: pytest.TempPathFactory):
     """The short wire story rendered once with the real engine and encoder."""
-    from audiobook.cache import ClipCache
-    from audiobook.pipeline import Options, render
+    from audiobook.speech.cache import ClipCache
+    from audiobook.api import Options, render
 
     folder = tmp_path_factory.mktemp("short")
     episode = render(str(SHORT), folder / "short.mp3", Options(cache_dir=folder / "cache"))
@@ -30,7 +30,7 @@ def rendered_short(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def rendered_sample(tmp_path_factory: pytest.TempPathFactory):
-    from audiobook.pipeline import Options, render
+    from audiobook.api import Options, render
 
     folder = tmp_path_factory.mktemp("sample")
     return render(str(SAMPLE), folder / "sample.mp3", Options(cache_dir=folder / "cache"))

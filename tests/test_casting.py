@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from audiobook.casting import at_rate, cast_script, load_profile
+from audiobook.casting.profile import at_rate, cast_script, load_profile
 from audiobook.errors import CastError
 from audiobook.model import Script, Speaker
 

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from audiobook.analysis import median_f0, samples
-from audiobook.engines import load_engine
-from audiobook.engines.espeak import EspeakEngine
+from audiobook.speech.analysis import median_f0, samples
+from audiobook.speech.engines import load_engine
+from audiobook.speech.engines.espeak import EspeakEngine
 from audiobook.errors import EngineError
 from audiobook.model import Voice
 
@@ -73,9 +73,9 @@ def test_pyttsx3_engine_speaks_in_the_voice_and_rate_asked_for():
     assert shutil.which("espeak-ng"), "espeak-ng is not installed: run `make test`, which installs it"
     # A process of its own: pyttsx3 loads the system library, this test process already holds the bundled one.
     code = (
-        "from audiobook.engines import load_engine\n"
+        "from audiobook.speech.engines import load_engine\n"
         "from audiobook.model import Voice\n"
-        "from audiobook.analysis import median_f0, samples\n"
+        "from audiobook.speech.analysis import median_f0, samples\n"
         "engine = load_engine('pyttsx3')\n"
         "voices = engine.voices()\n"
         "english = next(v.id for v in voices if 'en' in v.id.lower())\n"

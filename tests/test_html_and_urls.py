@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from audiobook.cli import main
 from audiobook.errors import InputError
-from audiobook.fetch import fetch
-from audiobook.pipeline import Options, prepare, render
-from audiobook.scriptfile import script_to_json
+from audiobook.source.fetch import fetch
+from audiobook.api import Options, prepare, render
+from audiobook.script.scriptfile import script_to_json
 
 from .helpers import FIXTURES
 

@@ -10,10 +10,10 @@ import textwrap
 
 from click.testing import CliRunner
 
-from audiobook.cache import ClipCache
+from audiobook.speech.cache import ClipCache
 from audiobook.cli import main
-from audiobook.pipeline import Options, prepare, render
-from audiobook.scriptfile import script_to_json
+from audiobook.api import Options, prepare, render
+from audiobook.script.scriptfile import script_to_json
 
 from .helpers import REPO, SHORT, parse_vtt
 

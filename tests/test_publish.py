@@ -14,10 +14,10 @@ import feedparser
 import lxml.etree
 import pytest
 
-from audiobook.analysis import loudness_lufs, true_peak_dbtp
-from audiobook.pipeline import Options
-from audiobook.publish import publish
-from audiobook.serve import make_server
+from audiobook.speech.analysis import loudness_lufs, true_peak_dbtp
+from audiobook.api import Options
+from audiobook.publish.publisher import publish
+from audiobook.publish.serve import make_server
 
 from .helpers import FIXTURES, SAMPLE, SHORT
 from .mp3util import decode
@@ -165,8 +165,8 @@ def test_serve_answers_head_and_byte_ranges(feed):
 
 
 def test_two_people_who_had_one_voice_in_different_episodes_sound_apart_when_they_meet(tmp_path):
-    from audiobook.pipeline import prepare
-    from audiobook.publish import _with_feed_voices
+    from audiobook.api import prepare
+    from audiobook.publish.publisher import _with_feed_voices
 
     folder = tmp_path / "feed"
     folder.mkdir()

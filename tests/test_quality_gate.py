@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from audiobook.evaluation import score
-from audiobook.pipeline import prepare
-from audiobook.scriptfile import script_to_json
+from audiobook.quality.evaluation import score
+from audiobook.api import prepare
+from audiobook.script.scriptfile import script_to_json
 
 from .helpers import FIXTURES, REPO
 

@@ -10,8 +10,8 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from audiobook.analysis import median_f0
-from audiobook.pipeline import Options, render
+from audiobook.speech.analysis import median_f0
+from audiobook.api import Options, render
 
 from .helpers import SHORT, parse_vtt
 from .mp3util import decode, frame_bitrates
@@ -155,7 +155,7 @@ def test_sample_renders_whole_article(rendered_sample):
 
 
 def test_interrupted_render_leaves_no_half_written_mp3(tmp_path, monkeypatch):
-    import audiobook.pipeline as pipeline
+    import audiobook.api as pipeline
 
     real_encode = pipeline.encode_chunk
     calls = []
@@ -177,7 +177,7 @@ def test_interrupted_render_leaves_no_half_written_mp3(tmp_path, monkeypatch):
 
 def test_hundreds_of_chapters_still_make_a_valid_table_of_contents(tmp_path):
     """One CTOC holds at most 255 children; an article with 300 photos nests its tables."""
-    from audiobook.encode import Tags, _tag
+    from audiobook.audio.encode import Tags, _tag
     from audiobook.model import Chapter, Mix
 
     chapters = tuple(Chapter(f"Photo {index}", index * 2.0, index * 2.0 + 2.0) for index in range(300))

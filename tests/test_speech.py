@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audiobook.speech import Lexicon, for_the_ear
+from audiobook.speech.ear import Lexicon, for_the_ear
 
 NONE = Lexicon()
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from audiobook.attribution import Attributor
-from audiobook.dates import parse_date, spoken_date
-from audiobook.extract import extract, split_credit
-from audiobook.quotes import find_spans
+from audiobook.script.attribution import Attributor
+from audiobook.extract.dates import parse_date, spoken_date
+from audiobook.extract.structure import extract, split_credit
+from audiobook.script.quotes import find_spans
 
 
 @pytest.mark.parametrize(

@@ -7,12 +7,12 @@ import itertools
 import numpy as np
 from mutagen.id3 import ID3
 
-from audiobook.analysis import loudness_lufs, median_f0, samples
-from audiobook.audition import audition
-from audiobook.casting import load_profile
-from audiobook.engines import load_engine
+from audiobook.speech.analysis import loudness_lufs, median_f0, samples
+from audiobook.casting.audition import audition
+from audiobook.casting.profile import load_profile
+from audiobook.speech.engines import load_engine
 from audiobook.model import Voice
-from audiobook.pipeline import Options, prepare, render
+from audiobook.api import Options, prepare, render
 
 from .helpers import REPO, SHORT, parse_vtt
 from .mp3util import decode

@@ -8,9 +8,9 @@ import threading
 import pytest
 from playwright.sync_api import sync_playwright
 
-from audiobook.pipeline import Options
-from audiobook.publish import publish
-from audiobook.serve import make_server
+from audiobook.api import Options
+from audiobook.publish.publisher import publish
+from audiobook.publish.serve import make_server
 
 from .helpers import REPO, SHORT
 

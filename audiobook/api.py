@@ -1,0 +1,218 @@
+"""The library API: one call per thing a user does, each a straight line through the stages.
+
+    read_source → extract → build_script (→ overrides) → cast_script → Synthesis (clips)
+      → plan_chunks → encode_chunk → Mp3Writer + Timeline (tags) → sidecars
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from audiobook.speech.cache import ClipCache
+from audiobook.casting.profile import CastProfile, at_rate, cast_script, default_cast_path, load_profile
+from audiobook.audio.cover import plain_cover
+from audiobook.audio.encode import (
+    DEFAULT_BITRATE, ENCODER_DELAY, LAME_QUALITY, Mp3Writer, Tags, encode_chunk, played_samples,
+)
+from audiobook.errors import AudiobookError, OutputError
+from audiobook.extract.structure import extract
+from audiobook.files import write_atomically
+from audiobook.audio.mix import DEFAULT_SAMPLE_RATE as SAMPLE_RATE, Timeline, chunk_pcm, plan_chunks
+from audiobook.model import Cast, Chunk, Episode, Script, Voice
+from audiobook.script.overrides import apply, load_overrides, pinned_voices, sidecar_path
+from audiobook.script.build import build_script, slug
+from audiobook.script.scriptfile import looks_like_script, script_from_json
+from audiobook.audio.sidecars import chapters_json, transcript, webvtt
+from audiobook.source.reader import read_source
+from audiobook.speech.ear import Lexicon, load_lexicon
+from audiobook.speech.synth import Synthesis, Workers
+
+log = logging.getLogger("audiobook")
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything a render can be asked to do differently; the defaults suit most articles."""
+
+    cast_path: Path | None = None
+    lexicon_path: Path | None = None
+    overrides_path: Path | None = None
+    """Corrections; by default ARTICLE.audiobook.toml beside the article, when it exists."""
+    output_dir: Path = Path("output")
+    """Where episodes go when no output file is named."""
+    cache_dir: Path | None = None
+    jobs: int | None = None
+    bitrate: int = DEFAULT_BITRATE
+    rate: int | None = None
+    """The narrator's words per minute; other voices keep their pace relative to it."""
+    publication: str | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article made ready to render: its script and who voices it."""
+
+    script: Script
+    cast: Cast
+    lexicon: Lexicon
+    name: str
+    profile: CastProfile | None = None
+    """The cast file the voices came from."""
+    pinned: dict[str, Voice] = field(default_factory=dict)
+    """Voices the producer's corrections pinned, by speaker id."""
+
+
+def prepare(location: str, options: Options = Options()) -> Prepared:
+    """Read and understand an article (or an edited script) without synthesizing anything."""
+    source = read_source(location)
+    profile = load_profile(options.cast_path)
+    if options.rate:
+        profile = at_rate(profile, options.rate)
+    lexicon = load_lexicon(default_cast_path().with_name("lexicon.toml"))
+    if options.lexicon_path:
+        lexicon = lexicon.merged(load_lexicon(options.lexicon_path))
+    if looks_like_script(source.text):
+        script, cast = script_from_json(source.text, profile, location)
+        return Prepared(script, cast, lexicon, source.name, profile)
+    script = build_script(extract(source.text, label=location, url=source.url))
+    if options.publication:
+        script = replace(script, publication=options.publication)
+    overrides_path = options.overrides_path or (sidecar_path(source.path) if source.path else None)
+    pinned = {}
+    if overrides_path and (options.overrides_path or overrides_path.exists()):
+        overrides = load_overrides(overrides_path)
+        script = apply(script, overrides)
+        pinned = pinned_voices(script, overrides, profile)
+        lexicon = lexicon.merged(overrides.lexicon)
+    cast = cast_script(script, profile, pinned)
+    return Prepared(script, cast, lexicon, source.name, profile, pinned)
+
+
+def default_output(prepared: Prepared, folder: Path = Path("output")) -> Path:
+    return folder / f"{slug(prepared.script.title) or slug(prepared.name) or 'episode'}.mp3"
+
+
+def render(
+    location: str, output: Path | None = None, options: Options = Options(), workers: Workers | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Episode:
+    """Render one article to a tagged MP3 with its .vtt, .chapters.json and .txt beside it.
+
+    ``workers`` lets several renders share one set of worker pools; ``progress(done, total)``
+    is called as each chunk reaches the file.
+    """
+    prepared = prepare(location, options)
+    output = output or default_output(prepared, options.output_dir)
+    episode = render_prepared(prepared, output, options, workers, progress)
+    log.info("%s: synthesized %d clips", location, episode.synthesized)
+    return episode
+
+
+def render_prepared(
+    prepared: Prepared, output: Path, options: Options = Options(), workers: Workers | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Episode:
+    """Render a script with its cast: the part of `render` after the article is understood."""
+    _check_writable(output)
+    script = prepared.script
+    text = transcript(script)
+    tags = Tags(
+        title=script.title, artist=script.publication or script.byline or "audiobook",
+        album=script.publication or "Audio editions", date=script.date.isoformat() if script.date else None,
+        description=script.subtitle, transcript=text, source_url=script.source_url,
+        cover_png=plain_cover(script.title, script.publication),
+    )
+    cache = ClipCache(options.cache_dir)
+    synthesis = Synthesis(script, prepared.cast, cache, prepared.lexicon)
+    chunks = plan_chunks(script)
+    keys = [_chunk_key(chunk, synthesis, options.bitrate) for chunk in chunks]
+    encoded = {key: found for key in keys if (found := cache.get_chunk(key))}
+    timeline = Timeline(script, SAMPLE_RATE, ENCODER_DELAY)
+    with contextlib.ExitStack() as stack:
+        if workers is None:
+            workers = stack.enter_context(Workers(options.jobs))
+        to_encode = [index for chunk, key in zip(chunks, keys) if key not in encoded for index in chunk.segments]
+        clips = synthesis.clips(workers, to_encode)
+        stack.callback(clips.close)  # on an error, cancel what is still queued for this article
+        mp3 = stack.enter_context(Mp3Writer(output))
+        for done, (chunk, key) in enumerate(zip(chunks, keys), start=1):
+            if key in encoded:
+                data, lengths = encoded[key]
+            else:
+                # Encoding this chunk on this thread while the workers synthesize the next ones.
+                pcm, lengths = chunk_pcm(chunk, [next(clips) for _ in chunk.segments], SAMPLE_RATE)
+                data = encode_chunk(pcm, SAMPLE_RATE, options.bitrate)
+                cache.put_chunk(key, data, lengths)
+            mp3.write(data)
+            timeline.add(chunk, lengths, played_samples(data, SAMPLE_RATE, options.bitrate))
+            if progress:
+                progress(done, len(chunks))
+        mp3.finish(timeline.mix, tags)
+    mix = timeline.mix
+    sidecars = {
+        output.with_suffix(".vtt"): webvtt(mix),
+        output.with_suffix(".chapters.json"): chapters_json(mix, script),
+        output.with_suffix(".txt"): text,
+    }
+    for path, content in sidecars.items():
+        write_atomically(path, content.encode())
+    cache.prune()
+    return Episode(
+        mp3=output, duration=mix.duration, size=output.stat().st_size, vtt=output.with_suffix(".vtt"),
+        chapters_json=output.with_suffix(".chapters.json"), transcript=output.with_suffix(".txt"),
+        synthesized=synthesis.synthesized, mix=mix,
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One article of a batch: its episode, or the error that stopped it."""
+
+    location: str
+    episode: Episode | None = None
+    error: AudiobookError | None = None
+
+
+def render_many(
+    locations: list[str], options: Options = Options(),
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[Outcome]:
+    """Render several articles with one set of workers; a bad article is reported and the rest go on.
+
+    Each render is one call of ``render(location, output, options)``: the unit a task queue of
+    a distributed engine would run, with the clip cache on shared storage.
+    """
+    outcomes: list[Outcome] = []
+    with Workers(options.jobs) as workers:
+        for location in locations:
+            report = (lambda done, total, where=location: progress(where, done, total)) if progress else None
+            try:
+                outcomes.append(Outcome(location, render(location, None, options, workers, report)))
+            except AudiobookError as error:
+                outcomes.append(Outcome(location, error=error))
+    return outcomes
+
+
+def _chunk_key(chunk: Chunk, synthesis: Synthesis, bitrate: int) -> str:
+    """Everything that changes a chunk's encoded bytes: its clips, its pauses, the encoder's settings."""
+    material = json.dumps([
+        "chunk 1", SAMPLE_RATE, bitrate, LAME_QUALITY, chunk.pauses, chunk.tail,
+        [synthesis.jobs[index].key for index in chunk.segments],
+    ])
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _check_writable(output: Path) -> None:
+    """Fail before any synthesis when the output folder can't be written."""
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{output.parent}: cannot create the output folder ({error.strerror})") from None
+    if output.exists() and output.is_dir():
+        raise OutputError(f"{output}: is a folder; give a file name ending in .mp3")

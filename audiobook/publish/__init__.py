@@ -1,0 +1,1 @@
+"""Stage 7, episodes → Feed: the feed folder, RSS, episode pages and a local server."""

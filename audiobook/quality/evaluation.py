@@ -1,0 +1,153 @@
+"""Score a script against a hand-checked answer key (*.gold.json): the quality gate for understanding articles.
+
+The key's conventions are in its `notes` field: one entry per quoted span, speakers by
+canonical name, captions once with their credit, pull quotes and boilerplate not read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from audiobook.script.quotes import normalise_for_match
+
+
+@dataclass(frozen=True)
+class Scores:
+    quotes: int
+    found: int
+    """Gold quotes that a quote segment matches."""
+    attributed: int
+    """Gold quotes matched by a segment whose speaker is the right person."""
+    quote_segments: int
+    real_quote_segments: int
+    """Spoken quote segments that match some gold quote."""
+    genders_known: int
+    genders_right: int
+    captions_right: bool
+    pull_quotes_silent: bool
+    boilerplate_silent: bool
+    header_right: bool
+    problems: tuple[str, ...]
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.quotes if self.quotes else 1.0
+
+    @property
+    def attribution(self) -> float:
+        return self.attributed / self.quotes if self.quotes else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.real_quote_segments / self.quote_segments if self.quote_segments else 1.0
+
+
+def score(document: dict[str, Any], gold: dict[str, Any]) -> Scores:
+    """Compare `audiobook script --json` output with an answer key."""
+    problems: list[str] = []
+    speakers = {speaker["id"]: speaker for speaker in document["speakers"]}
+    segments = [segment for segment in document["segments"] if segment["role"] == "quote" and segment["spoken"]]
+    used: set[int] = set()
+    found = attributed = 0
+    for entry in gold["quotes"]:
+        match = _best_match(entry["text"], segments, used)
+        if match is None:
+            problems.append(f"quote not found: {entry['text'][:60]!r}")
+            continue
+        used.add(match)
+        found += 1
+        speaker = speakers.get(segments[match]["speaker"])
+        if speaker and _same_person(speaker, entry["speaker"]):
+            attributed += 1
+        else:
+            problems.append(
+                f"quote {entry['text'][:40]!r} given to {speaker['name'] if speaker else None!r}, not {entry['speaker']!r}"
+            )
+    real = sum(1 for index, segment in enumerate(segments) if index in used or _is_gold_quote(segment, gold))
+    for index, segment in enumerate(segments):
+        if index not in used and not _is_gold_quote(segment, gold):
+            problems.append(f"not a quote: {segment['text'][:60]!r}")
+
+    genders_known = genders_right = 0
+    for gold_speaker in gold.get("speakers", []):
+        if gold_speaker["gender"] == "unknown":
+            continue
+        genders_known += 1
+        ours = next((s for s in speakers.values() if _same_person(s, gold_speaker["name"])), None)
+        if ours and ours["gender"] == gold_speaker["gender"]:
+            genders_right += 1
+        else:
+            problems.append(f"gender of {gold_speaker['name']!r}: {ours['gender'] if ours else 'no speaker'}")
+
+    captions = [segment for segment in document["segments"] if segment["role"] == "caption" and segment["spoken"]]
+    captions_right = len(captions) == len(gold.get("captions", [])) and all(
+        any(_same_words(c["text"], g["text"]) and (c["credit"] or "") == (g["credit"] or "") for c in captions)
+        for g in gold.get("captions", [])
+    )
+    if not captions_right:
+        problems.append(f"captions: {[(c['text'][:30], c['credit']) for c in captions]}")
+    pull_quotes_silent = all(
+        any(s["role"] == "pull_quote" and not s["spoken"] and _same_words(s["text"], text) for s in document["segments"])
+        for text in gold.get("pull_quotes", [])
+    )
+    if not pull_quotes_silent:
+        problems.append("a pull quote is read aloud or missing")
+    boilerplate_silent = all(
+        any(s["role"] == "boilerplate" and not s["spoken"] and _same_words(s["text"], text) for s in document["segments"])
+        and not any(s["spoken"] and normalise_for_match(text) in normalise_for_match(s["text"]) for s in document["segments"])
+        for text in gold.get("boilerplate", [])
+    )
+    if not boilerplate_silent:
+        problems.append("boilerplate is read aloud or missing")
+    header_right = (
+        document["title"] == gold["title"] and document["date"] == gold.get("date")
+        and _same_words(document["subtitle"] or "", gold.get("subtitle") or "")
+    )
+    if not header_right:
+        problems.append(f"header: {document['title']!r} / {document['subtitle']!r} / {document['date']!r}")
+    return Scores(
+        len(gold["quotes"]), found, attributed, len(segments), real, genders_known, genders_right,
+        captions_right, pull_quotes_silent, boilerplate_silent, header_right, tuple(problems),
+    )
+
+
+def _best_match(text: str, segments: list[dict], used: set[int]) -> int | None:
+    wanted = normalise_for_match(text)
+    best, best_overlap = None, 0.0
+    for index, segment in enumerate(segments):
+        if index in used:
+            continue
+        overlap = _overlap(wanted, normalise_for_match(segment["text"]))
+        if overlap > best_overlap:
+            best, best_overlap = index, overlap
+    return best if best_overlap >= 0.8 else None
+
+
+def _overlap(first: str, second: str) -> float:
+    """Token overlap, as the key's notes allow: shared words over the longer span's words."""
+    a, b = first.split(), second.split()
+    if not a or not b:
+        return 0.0
+    shared = sum(min(a.count(word), b.count(word)) for word in set(a))
+    return shared / max(len(a), len(b))
+
+
+def _is_gold_quote(segment: dict, gold: dict) -> bool:
+    words = normalise_for_match(segment["text"])
+    return any(_overlap(words, normalise_for_match(entry["text"])) >= 0.8 for entry in gold["quotes"])
+
+
+def _same_person(speaker: dict, gold_name: str) -> bool:
+    names = [speaker["name"], *speaker.get("aliases", [])]
+    wanted = normalise_for_match(gold_name)
+    return normalise_for_match(speaker["name"]) == wanted or (
+        # "a teacher from Stepanakert" and "the teacher from Stepanakert" name the same person.
+        wanted.split()[0] in {"a", "an", "the"} and any(
+            normalise_for_match(name).split()[1:] == wanted.split()[1:] for name in names
+        )
+    )
+
+
+def _same_words(first: str, second: str) -> bool:
+    return normalise_for_match(first) == normalise_for_match(second)

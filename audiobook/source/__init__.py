@@ -1,0 +1,1 @@
+"""Stage 1, location → Source: read a file, standard input or a URL, and decode its text."""

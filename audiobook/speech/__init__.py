@@ -1,0 +1,1 @@
+"""Stage 5, Script + Cast → Clips: what the engine hears, the engines, synthesis, levelling and the cache."""
