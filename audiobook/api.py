@@ -21,7 +21,7 @@ from audiobook.audio.encode import (
     DEFAULT_BITRATE, ENCODER_DELAY, LAME_QUALITY, Mp3Writer, Tags, encode_chunk, played_samples,
 )
 from audiobook.errors import AudiobookError, OutputError
-from audiobook.extract.structure import extract
+from audiobook.extract import extract
 from audiobook.files import write_atomically
 from audiobook.audio.mix import DEFAULT_SAMPLE_RATE as SAMPLE_RATE, Timeline, chunk_pcm, plan_chunks
 from audiobook.model import Cast, Chunk, Episode, Script, Voice

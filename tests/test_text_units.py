@@ -8,7 +8,8 @@ import pytest
 
 from audiobook.script.attribution import Attributor
 from audiobook.extract.dates import parse_date, spoken_date
-from audiobook.extract.structure import extract, split_credit
+from audiobook.extract import extract
+from audiobook.extract.structure import split_credit
 from audiobook.script.quotes import find_spans
 
 

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from audiobook.extract.structure import Line
+from audiobook.extract.lines import Line, Metadata
 
 _PARSER = MarkdownIt("commonmark")
+# Headings, images, block quotes or bold "Name:" labels at a line's start: Markdown, not scraped text.
+_MARKDOWN_SYNTAX = re.compile(r"^(#{1,6} \S|!\[[^\]]*\]\(|> \S|\*\*[^*]+:\*\*)", re.MULTILINE)
+
+name = "Markdown"
 
 
-def markdown_lines(text: str) -> list[Line]:
+def detect(text: str) -> bool:
+    return bool(_MARKDOWN_SYNTAX.search(text))
+
+
+def read(text: str, label: str, url: str | None) -> tuple[list[Line], Metadata]:
+    return _lines(text), Metadata(url=url)
+
+
+def _lines(text: str) -> list[Line]:
     lines: list[Line] = []
     quote_depth = 0
     heading: str | None = None

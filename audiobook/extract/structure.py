@@ -1,7 +1,6 @@
-"""Turn an article into its structure: title, standfirst, date, byline, captions, body, pull quotes, boilerplate.
+"""Decide what every line of an article is: title, standfirst, date, byline, captions, body, pull quotes, boilerplate.
 
-Each input format becomes a list of Lines (paragraph-sized pieces of text, with a hint where
-the format says what a piece is); the same structure pass then decides what every line is.
+Every reader (plain, markdown, html) turns its format into Lines; this one pass does the rest.
 """
 
 from __future__ import annotations
@@ -9,14 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
-from typing import Literal
 
 from audiobook.extract.dates import parse_date
 from audiobook.errors import InputError
+from audiobook.extract.lines import Line, Metadata
 from audiobook.model import Article, Block
 from audiobook.script.quotes import QUOTE_OPENERS, normalise_for_match
-
-Hint = Literal["text", "title", "heading", "caption", "quote_block"]
 
 # Credit forms papers print at the end of a caption, most specific first.
 _CREDIT_PATTERNS = [
@@ -42,82 +39,16 @@ _INLINE_BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 # Page furniture scraped above the headline: skip links, menus, search boxes, separators of sections.
-_LEADING_CHROME = re.compile(
+LEADING_CHROME = re.compile(
     r"^(skip to( the)?( main)? content|skip navigation|menu|search|sign in|log in|subscribe|home|sections|"
     r"newsletters?|account|advertisement|open menu|close|toggle navigation|share|.*(\s[|·•›»]\s.*){2,})$",
     re.IGNORECASE,
 )
 _IMAGE_SOURCE = re.compile(r"^(?:image|picture|photo) source,\s*(.+)$", re.IGNORECASE)
 _IMAGE_CAPTION = re.compile(r"^(?:image|media|picture) caption,\s*(.+)$", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?:;…”\"’)\]]\s*$")
+SENTENCE_END = re.compile(r"[.!?:;…”\"’)\]]\s*$")
 _BYLINE = re.compile(r"^by\s+[A-Z]", re.IGNORECASE)
 _MARKUP_HEADING = re.compile(r"^#{1,6}\s+")
-
-
-@dataclass(frozen=True)
-class Line:
-    """A paragraph-sized piece of the source, with what its format says it is."""
-
-    text: str
-    hint: Hint = "text"
-    caption_text: str | None = None
-    credit: str | None = None
-
-
-@dataclass(frozen=True)
-class Metadata:
-    """What a page states about itself (HTML meta tags); plain text states nothing."""
-
-    title: str | None = None
-    subtitle: str | None = None
-    date: dt.date | None = None
-    byline: str | None = None
-    publication: str | None = None
-    url: str | None = None
-
-
-def extract(text: str, label: str = "article", url: str | None = None) -> Article:
-    """Read an article in any supported format, detected from its content."""
-    if looks_like_html(text):
-        from audiobook.extract.html import html_lines
-
-        lines, metadata = html_lines(text, label, url)
-    elif looks_like_markdown(text):
-        from audiobook.extract.markdown import markdown_lines
-
-        lines, metadata = markdown_lines(text), Metadata(url=url)
-    else:
-        lines, metadata = plain_lines(text), Metadata(url=url)
-    return structure(lines, metadata, label)
-
-
-def looks_like_html(text: str) -> bool:
-    head = text.lstrip()[:2000].lower()
-    return head.startswith(("<!doctype html", "<html", "<?xml")) or bool(
-        re.search(r"<(html|body|article|head)\b", head)
-    ) or len(re.findall(r"</(p|div|h1|h2|figure)>", text[:20000], re.IGNORECASE)) >= 3
-
-
-def looks_like_markdown(text: str) -> bool:
-    return bool(re.search(r"^(#{1,6} \S|!\[[^\]]*\]\(|> \S|\*\*[^*]+:\*\*)", text, re.MULTILINE))
-
-
-def plain_lines(text: str) -> list[Line]:
-    """Non-empty lines, re-joining lines that a hard wrap split mid-sentence."""
-    paragraphs: list[str] = []
-    joinable = False
-    for raw in text.split("\n"):
-        line = " ".join(raw.split())
-        if not line:
-            joinable = False
-            continue
-        if joinable and paragraphs:
-            paragraphs[-1] = f"{paragraphs[-1]} {line}"
-        else:
-            paragraphs.append(line)
-        # A long line that stops mid-sentence was wrapped; a short one is a heading or a menu item.
-        joinable = len(line) >= 40 and not _SENTENCE_END.search(line) and not _LEADING_CHROME.match(line)
-    return [Line(paragraph) for paragraph in paragraphs]
 
 
 def structure(lines: list[Line], metadata: Metadata, label: str) -> Article:
@@ -130,7 +61,7 @@ def structure(lines: list[Line], metadata: Metadata, label: str) -> Article:
     leading_chrome: list[Block] = []
     leading_captions: list[Block] = []
     index = 0
-    while index < len(lines) and (lines[index].caption_text is not None or _LEADING_CHROME.match(lines[index].text)):
+    while index < len(lines) and (lines[index].caption_text is not None or LEADING_CHROME.match(lines[index].text)):
         if lines[index].caption_text is not None:
             leading_captions.append(_caption_block(lines[index]))
         else:
@@ -267,7 +198,7 @@ def _is_boilerplate(line: Line, is_last: bool) -> bool:
     if _BOILERPLATE.search(text) and len(text.split()) <= 60:
         return True
     # Menu items and section names: a few words with no sentence punctuation.
-    return len(text.split()) <= 4 and not _SENTENCE_END.search(text) and text[0] not in QUOTE_OPENERS and (
+    return len(text.split()) <= 4 and not SENTENCE_END.search(text) and text[0] not in QUOTE_OPENERS and (
         is_last or len(text) < 40
     )
 
@@ -314,6 +245,6 @@ def _strip_pull_quote(text: str) -> str:
 def _is_heading(text: str, position: int, lines: list[Line]) -> bool:
     followed_by_text = position + 1 < len(lines) and lines[position + 1].caption_text is None
     return (
-        followed_by_text and len(text.split()) <= 10 and not _SENTENCE_END.search(text)
+        followed_by_text and len(text.split()) <= 10 and not SENTENCE_END.search(text)
         and text[0] not in QUOTE_OPENERS and text[0].isupper()
     )
