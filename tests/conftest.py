@@ -34,3 +34,13 @@ def rendered_sample(tmp_path_factory: pytest.TempPathFactory):
 
     folder = tmp_path_factory.mktemp("sample")
     return render(str(SAMPLE), folder / "sample.mp3", Options(cache_dir=folder / "cache"))
+
+
+@pytest.fixture
+def fake_cast(tmp_path: Path) -> Path:
+    """The default cast with every voice on the fake engine: the whole pipeline, no speech library."""
+    from audiobook.casting.profile import default_cast_path
+
+    cast = tmp_path / "fake-cast.toml"
+    cast.write_text(default_cast_path().read_text().replace('engine = "espeak"', 'engine = "fake"'))
+    return cast

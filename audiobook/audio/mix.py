@@ -3,13 +3,12 @@
 Each chunk is encoded on its own (see encode.py), so the timeline advances by what the
 decoder will really play: the encoder's delay, the chunk's samples, the padding to a whole
 frame. Cue and chapter times come from those sample counts and match what is heard.
-Only this module touches pydub, and it holds one chunk's audio at a time.
+Of the stages, only this one touches pydub, and it holds one chunk's audio at a time.
 """
 
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 with warnings.catch_warnings():
     # pydub warns at import when ffmpeg is absent; it only needs ffmpeg for compressed files, and we read WAV.
@@ -96,14 +95,6 @@ class Timeline:
         ends = [start for _, start in self._chapter_starts[1:]] + [duration]
         chapters = tuple(Chapter(title, start, end) for (title, start), end in zip(self._chapter_starts, ends))
         return Mix(tuple(self._cues), chapters, self.sample_rate, duration)
-
-
-def load_pcm(path: Path) -> tuple[bytes, int]:
-    """Any audio file pydub reads (WAV natively, others through ffmpeg) as mono 16-bit PCM and its rate."""
-    with open(path, "rb") as handle:  # pydub leaves files it opens itself unclosed
-        audio = AudioSegment.from_file(handle, format=path.suffix.lstrip(".") or None)
-    audio = audio.set_channels(1).set_sample_width(2)
-    return audio.raw_data, audio.frame_rate
 
 
 def _pause(previous: Segment, current: Segment) -> float:

@@ -1,13 +1,15 @@
 """Speech engines behind one small interface.
 
 An engine has a ``name``, a ``version`` (part of every cache key), lists the ``voices()`` it
-offers and ``synthesize()``s text in a Voice to 16-bit mono PCM. Engines are found by name in
-ENGINES; the first whose ``available()`` says yes serves as the default.
+offers and ``synthesize()``s text in a Voice to 16-bit mono PCM. Engines are registered in the
+``audiobook.engines`` entry-point group, the built-in ones (espeak, pyttsx3, piper, fake) exactly
+as a third-party package would register its own; a voice names its engine in the cast file.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from typing import Protocol
 
 from audiobook.errors import EngineError
@@ -55,24 +57,19 @@ class EngineFactory(Protocol):
     def __call__(self) -> Engine: ...
 
 
-def _registry() -> dict[str, EngineFactory]:
-    from audiobook.speech.engines.espeak import EspeakEngine
-    from audiobook.speech.engines.piper import PiperEngine
-    from audiobook.speech.engines.system import SystemEngine
-
-    return {engine.name: engine for engine in (EspeakEngine, SystemEngine, PiperEngine)}
+ENTRY_POINTS = "audiobook.engines"
 
 
 def engine_names() -> list[str]:
-    return list(_registry())
+    return sorted(entry.name for entry in entry_points(group=ENTRY_POINTS))
 
 
 def load_engine(name: str) -> Engine:
     """The engine registered as ``name``, or an EngineError saying how to install it."""
-    registry = _registry()
-    if name not in registry:
-        raise EngineError(f"unknown speech engine {name!r}; known engines: {', '.join(registry)}")
-    factory = registry[name]
+    found = entry_points(group=ENTRY_POINTS, name=name)
+    if not found:
+        raise EngineError(f"unknown speech engine {name!r}; known engines: {', '.join(engine_names())}")
+    factory: EngineFactory = next(iter(found)).load()
     if not factory.available():
         raise EngineError(getattr(factory, "install_hint", f"speech engine {name!r} is not installed"))
     return factory()

@@ -18,7 +18,6 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from audiobook.errors import EngineError
-from audiobook.audio.mix import load_pcm
 from audiobook.model import Voice
 from audiobook.speech.engines import Audio, EngineVoice
 
@@ -95,7 +94,7 @@ def _speak(text: str, voice_name: str, rate: int, volume: int) -> tuple[bytes, i
             engine.save_to_file(text, str(path))
             engine.runAndWait()
             _wait_for_complete_file(path)
-        return load_pcm(path)
+        return _read_audio(path)
 
 
 def _wait_for_complete_file(path: Path) -> None:
@@ -109,3 +108,13 @@ def _wait_for_complete_file(path: Path) -> None:
         last_size = size
         time.sleep(0.05)
     raise EngineError(f"pyttsx3 wrote no audio file within {_FILE_WAIT_SECONDS:.0f} s")
+
+
+def _read_audio(path: Path) -> tuple[bytes, int]:
+    """The utterance as mono 16-bit PCM: WAV on Windows and Linux, AIFF on macOS (through ffmpeg)."""
+    from pydub import AudioSegment  # only this engine writes files in the platform's format
+
+    with open(path, "rb") as handle:  # pydub leaves files it opens itself unclosed
+        audio = AudioSegment.from_file(handle, format=path.suffix.lstrip(".") or None)
+    audio = audio.set_channels(1).set_sample_width(2)
+    return audio.raw_data, audio.frame_rate
