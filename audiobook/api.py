@@ -26,7 +26,8 @@ from audiobook.files import write_atomically
 from audiobook.audio.mix import DEFAULT_SAMPLE_RATE as SAMPLE_RATE, Timeline, chunk_pcm, plan_chunks
 from audiobook.model import Cast, Chunk, Episode, Script, Voice
 from audiobook.script.overrides import apply, load_overrides, pinned_voices, sidecar_path
-from audiobook.script.build import build_script, slug
+from audiobook.names import slug
+from audiobook.script.build import build_script
 from audiobook.script.scriptfile import looks_like_script, script_from_json
 from audiobook.audio.sidecars import chapters_json, transcript, webvtt
 from audiobook.source.reader import read_source

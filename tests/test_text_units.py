@@ -174,3 +174,11 @@ def test_labelled_pictures_become_one_credited_caption():
         ("Police lined the route of the march", None),
     ]
     assert article.title == "Thousands Protest Pension Plan"
+
+
+def test_ids_are_numbered_once_not_suffixed_again():
+    from audiobook.names import unique
+
+    taken = {"x", "x-2"}
+    assert unique("x", taken) == "x-3"
+    assert unique("y", taken) == "y"

@@ -35,7 +35,7 @@ from audiobook.publish.feed import Channel, Item, rss
 from audiobook.files import write_atomically
 from audiobook.model import Episode, Voice
 from audiobook.api import Options, Prepared, prepare, render_prepared
-from audiobook.script.build import slug
+from audiobook.names import slug
 from audiobook.audio.sidecars import srt, transcript_json
 from audiobook.speech.synth import Workers
 from audiobook.tomlfile import read_toml

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import replace
 
 from audiobook.script.attribution import Attributor, Person
 from audiobook.extract.dates import spoken_date
 from audiobook.model import Article, Block, Script, Segment, Speaker
+from audiobook.names import slug, unique
 
 # A story part longer than this many paragraphs is split so chapters stay easy to skip through;
 # a very long article gets longer parts, so its chapter list stays short enough to browse.
@@ -85,10 +85,7 @@ def _speakers(people: list[Person]) -> list[Speaker]:
     speakers: list[Speaker] = []
     taken: set[str] = set()
     for person in people:
-        base = slug(person.name) or "speaker"
-        speaker_id, counter = base, 2
-        while speaker_id in taken:
-            speaker_id, counter = f"{base}-{counter}", counter + 1
+        speaker_id = unique(slug(person.name) or "speaker", taken)
         taken.add(speaker_id)
         speakers.append(Speaker(speaker_id, person.name, person.gender, tuple(person.aliases)))
     return speakers
@@ -130,10 +127,3 @@ def _first_words(text: str, count: int = 7) -> str:
 
 def _end_sentence(text: str) -> str:
     return text if re.search(r"[.!?…]$", text) else f"{text}."
-
-
-def slug(text: str) -> str:
-    """ASCII id or file name: 'Nagorny Karabakh’s Uncertain Future' → 'nagorny-karabakhs-uncertain-future'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    ascii_text = re.sub(r"['’]", "", ascii_text.lower())
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:80].strip("-")

@@ -31,8 +31,8 @@ from pathlib import Path
 from audiobook.casting.profile import CastProfile
 from audiobook.errors import CastError, InputError
 from audiobook.model import Script, Speaker, Voice
+from audiobook.names import slug, unique
 from audiobook.script.quotes import normalise_for_match
-from audiobook.script.build import slug
 from audiobook.speech.ear import Lexicon
 from audiobook.tomlfile import read_toml
 
@@ -138,11 +138,7 @@ def _give_quote(script: Script, words: str, name: str) -> Script:
     speaker = _speaker_named(script, name)
     speakers = script.speakers
     if speaker is None:
-        taken = {s.id for s in speakers}
-        speaker_id = slug(name) or "speaker"
-        while speaker_id in taken:
-            speaker_id += "-2"
-        speaker = Speaker(speaker_id, name)
+        speaker = Speaker(unique(slug(name) or "speaker", {s.id for s in speakers}), name)
         speakers = (*speakers, speaker)
     segments = list(script.segments)
     for index in matched:
