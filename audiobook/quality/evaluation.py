@@ -6,10 +6,14 @@ canonical name, captions once with their credit, pull quotes and boilerplate not
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from audiobook.script.quotes import normalise_for_match
+
+UNIDENTIFIED = "an unidentified speaker"
 
 
 @dataclass(frozen=True)
@@ -22,11 +26,19 @@ class Scores:
     quote_segments: int
     real_quote_segments: int
     """Spoken quote segments that match some gold quote."""
+    wrong_named: int
+    """Gold quotes matched by a segment voiced as a named wrong person (not the unidentified speaker)."""
+    people: int
+    """Gold speakers with at least one quote found."""
+    people_in_one_voice: int
+    """Of those, speakers whose found quotes all go to one speaker of ours that voices nobody else."""
     genders_known: int
     genders_right: int
     captions_right: bool
     pull_quotes_silent: bool
     boilerplate_silent: bool
+    boilerplate_lines: int
+    boilerplate_lines_silent: int
     header_right: bool
     problems: tuple[str, ...]
 
@@ -49,7 +61,8 @@ def score(document: dict[str, Any], gold: dict[str, Any]) -> Scores:
     speakers = {speaker["id"]: speaker for speaker in document["speakers"]}
     segments = [segment for segment in document["segments"] if segment["role"] == "quote" and segment["spoken"]]
     used: set[int] = set()
-    found = attributed = 0
+    found = attributed = wrong_named = 0
+    voiced_as: dict[str, set[str | None]] = {}
     for entry in gold["quotes"]:
         match = _best_match(entry["text"], segments, used)
         if match is None:
@@ -58,12 +71,19 @@ def score(document: dict[str, Any], gold: dict[str, Any]) -> Scores:
         used.add(match)
         found += 1
         speaker = speakers.get(segments[match]["speaker"])
+        voiced_as.setdefault(entry["speaker"], set()).add(speaker["id"] if speaker else None)
         if speaker and _same_person(speaker, entry["speaker"]):
             attributed += 1
         else:
+            wrong_named += bool(speaker and speaker["name"] != UNIDENTIFIED)
             problems.append(
                 f"quote {entry['text'][:40]!r} given to {speaker['name'] if speaker else None!r}, not {entry['speaker']!r}"
             )
+    people_in_one_voice = sum(
+        1 for name, ids in voiced_as.items()
+        if len(ids) == 1 and None not in ids
+        and not any(ids & other for other_name, other in voiced_as.items() if other_name != name)
+    )
     real = sum(1 for index, segment in enumerate(segments) if index in used or _is_gold_quote(segment, gold))
     for index, segment in enumerate(segments):
         if index not in used and not _is_gold_quote(segment, gold):
@@ -93,11 +113,13 @@ def score(document: dict[str, Any], gold: dict[str, Any]) -> Scores:
     )
     if not pull_quotes_silent:
         problems.append("a pull quote is read aloud or missing")
-    boilerplate_silent = all(
+    chrome = gold.get("boilerplate", [])
+    chrome_silent = sum(
         any(s["role"] == "boilerplate" and not s["spoken"] and _same_words(s["text"], text) for s in document["segments"])
         and not any(s["spoken"] and normalise_for_match(text) in normalise_for_match(s["text"]) for s in document["segments"])
-        for text in gold.get("boilerplate", [])
+        for text in chrome
     )
+    boilerplate_silent = chrome_silent == len(chrome)
     if not boilerplate_silent:
         problems.append("boilerplate is read aloud or missing")
     header_right = (
@@ -107,9 +129,25 @@ def score(document: dict[str, Any], gold: dict[str, Any]) -> Scores:
     if not header_right:
         problems.append(f"header: {document['title']!r} / {document['subtitle']!r} / {document['date']!r}")
     return Scores(
-        len(gold["quotes"]), found, attributed, len(segments), real, genders_known, genders_right,
-        captions_right, pull_quotes_silent, boilerplate_silent, header_right, tuple(problems),
+        len(gold["quotes"]), found, attributed, len(segments), real, wrong_named, len(voiced_as), people_in_one_voice,
+        genders_known, genders_right,
+        captions_right, pull_quotes_silent, boilerplate_silent, len(chrome), chrome_silent, header_right, tuple(problems),
     )
+
+
+def article_for(key: Path) -> Path:
+    """The article an answer key belongs to: the file beside it with the same name and another suffix."""
+    stem = key.name.removesuffix(".gold.json")
+    return next(path for path in key.parent.glob(f"{stem}.*") if not path.name.endswith(".gold.json"))
+
+
+def score_key(key: Path) -> Scores:
+    """Understand the key's article as `audiobook script --json` would, and score it."""
+    from audiobook.api import prepare
+    from audiobook.script.scriptfile import script_to_json
+
+    prepared = prepare(str(article_for(key)))
+    return score(script_to_json(prepared.script, prepared.cast), json.loads(key.read_text()))
 
 
 def _best_match(text: str, segments: list[dict], used: set[int]) -> int | None:
