@@ -7,13 +7,16 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 # axe-core checks the web pages for accessibility in a real browser (tests/test_web.py).
 AXE := .cache/node/node_modules/axe-core/axe.min.js
+EPUBCHECK := /usr/share/java/epubcheck.jar
+# Ace by DAISY checks the talking books' accessibility, with the system's Chromium (no browser download).
+ACE := .cache/node/node_modules/.bin/ace-puppeteer
 
 .PHONY: sample test bench system-deps clean
 
 sample: $(VENV)/.installed
 	$(BIN)/audiobook render samples/karabakh-uncertain-future.txt
 
-test: $(VENV)/.installed system-deps $(AXE)
+test: $(VENV)/.installed system-deps $(AXE) $(ACE)
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed system-deps
@@ -21,16 +24,21 @@ bench: $(VENV)/.installed system-deps
 
 # The espeak-ng command line is the benchmark's baseline, and its shared library is what
 # pyttsx3 drives on Linux (audiobook itself brings its own copy through espeakng-loader).
-# Chromium runs the web pages in the tests (Playwright drives the system's browser).
+# Chromium runs the web pages in the tests (Playwright drives the system's browser); EPUBCheck
+# validates the talking books.
 system-deps:
-	@if command -v espeak-ng >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1; then :; \
+	@if command -v espeak-ng >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 && [ -f $(EPUBCHECK) ]; then :; \
 	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng chromium >/dev/null; \
-	elif command -v brew >/dev/null 2>&1; then brew install espeak-ng && brew install --cask chromium; \
-	else echo "Please install espeak-ng and chromium with your package manager (needed by the tests)"; exit 1; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng chromium epubcheck >/dev/null; \
+	elif command -v brew >/dev/null 2>&1; then brew install espeak-ng epubcheck && brew install --cask chromium; \
+	else echo "Please install espeak-ng, chromium and epubcheck with your package manager (needed by the tests)"; exit 1; fi
 
 $(AXE):
 	npm install --no-audit --no-fund --silent --prefix .cache/node axe-core@4
+
+$(ACE):
+	ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 \
+		npm install --no-audit --no-fund --silent --prefix .cache/node @daisy/ace@1.4.6
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -53,6 +53,8 @@ class Options:
     rate: int | None = None
     """The narrator's words per minute; other voices keep their pace relative to it."""
     publication: str | None = None
+    epub: bool = False
+    """Also write a talking book (EPUB 3 with the audio in sync) beside the MP3."""
 
 
 @dataclass(frozen=True)
@@ -163,11 +165,16 @@ def render_prepared(
     }
     for path, content in sidecars.items():
         write_atomically(path, content.encode())
+    book = output.with_suffix(".epub") if options.epub else None
+    if book:
+        from audiobook.audio.epub import talking_book  # ebooklib loads only when a book is asked for
+
+        write_atomically(book, talking_book(script, mix, output.read_bytes(), tags.cover_png))
     cache.prune()
     return Episode(
         mp3=output, duration=mix.duration, size=output.stat().st_size, vtt=output.with_suffix(".vtt"),
         chapters_json=output.with_suffix(".chapters.json"), transcript=output.with_suffix(".txt"),
-        synthesized=synthesis.synthesized, mix=mix,
+        synthesized=synthesis.synthesized, mix=mix, epub=book,
     )
 
 

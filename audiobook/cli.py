@@ -86,17 +86,19 @@ def main() -> None:
 @_BITRATE
 @click.option("--publication", help="Publication name for the artist and album tags.")
 @click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder (default: the user cache).")
+@click.option("--epub", is_flag=True, help="Also write OUT.epub: a talking book, text and audio in sync.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the MP3 paths.")
 def render(
     articles: tuple[str, ...], output: Path | None, output_dir: Path, cast_path: Path | None,
     overrides_path: Path | None, lexicon_path: Path | None, rate: int | None, jobs: int | None, bitrate: str,
-    publication: str | None, cache_dir: Path | None, quiet: bool,
+    publication: str | None, cache_dir: Path | None, epub: bool, quiet: bool,
 ) -> None:
     """Render each ARTICLE (a text, Markdown or HTML file, a URL, an edited script .json, or - for
     standard input) to a tagged MP3 with transcript and chapters.
 
     Beside each MP3 go OUT.vtt (captions with speaker tags), OUT.chapters.json
-    (Podcasting 2.0 chapters) and OUT.txt (plain transcript). The MP3 paths are
+    (Podcasting 2.0 chapters) and OUT.txt (plain transcript); with --epub, OUT.epub
+    (EPUB 3 with the audio in sync, for reading systems such as Thorium). The MP3 paths are
     printed last, one a line. A bad article is reported and the others still render;
     the exit code is then non-zero.
     """
@@ -104,7 +106,7 @@ def render(
         raise click.UsageError("-o names one file; for several articles use --output-dir")
     options = Options(
         cast_path=cast_path, lexicon_path=lexicon_path, overrides_path=overrides_path, output_dir=output_dir,
-        cache_dir=cache_dir, jobs=jobs, bitrate=int(bitrate), rate=rate, publication=publication,
+        cache_dir=cache_dir, jobs=jobs, bitrate=int(bitrate), rate=rate, publication=publication, epub=epub,
     )
     started = time.perf_counter()
     with _Progress(enabled=not quiet and sys.stderr.isatty()) as progress:

@@ -208,3 +208,5 @@ class Episode:
     """How many clips had to be synthesized (the rest came from the cache)."""
     mix: Mix | None = None
     """Its timeline: cues and chapters as heard."""
+    epub: Path | None = None
+    """The talking book (EPUB 3 with a Media Overlay), when one was asked for."""
