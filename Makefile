@@ -21,6 +21,7 @@ test: $(VENV)/.installed system-deps $(AXE) $(ACE)
 
 bench: $(VENV)/.installed system-deps
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/voices.py
 
 # The espeak-ng command line is the benchmark's baseline, and its shared library is what
 # pyttsx3 drives on Linux (audiobook itself brings its own copy through espeakng-loader).
@@ -43,7 +44,9 @@ $(ACE):
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test,piper]'
+	# torch for the voice measurements: the CPU build, before anything asks for a newer (CUDA) one.
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[test,piper,measure,names]'
 	touch $@
 
 clean:

@@ -18,7 +18,7 @@ import click
 
 from audiobook import __version__
 from audiobook.casting.audition import audition as audition_cast
-from audiobook.casting.profile import load_profile
+from audiobook.casting.profile import CastProfile, load_profile
 from audiobook.speech.engines import engine_names, load_engine
 from audiobook.errors import AudiobookError
 from audiobook.api import Options, Outcome, prepare, render as render_article, render_many
@@ -187,6 +187,28 @@ def script(article: str, as_json: bool, cast_path: Path | None) -> None:
         click.echo(f"{segment['role']:<11} {who[:24]:<24} {voice:<18} {text}")
 
 
+def _print_distances(profile: CastProfile) -> None:
+    """The measured similarity of every pair of the cast's voices: 0.97+ is one voice, below 0.75 two people."""
+    cast = [("narrator", profile.narrator), ("describer", profile.describer)] + [
+        (gender, voice) for gender, pool in profile.pools.items() for voice in pool
+    ]
+    measured = [(role, voice) for role, voice in cast if voice in profile.space]
+    if not measured:
+        raise click.ClickException(
+            f"{profile.source}: not measured; run 'python -m audiobook.quality.voices --cast "
+            f"{profile.source} --write-space' (pip install audiobook[measure])"
+        )
+    width = max(len(voice.id) for _, voice in measured)
+    click.echo(f"Speaker-embedding similarity of {profile.source} (1.0 = the same voice; below 0.75, different people)")
+    for role, voice in measured:
+        others = [other for _, other in measured if other is not voice]
+        closest = max(others, key=lambda other: profile.space.similarity(voice, other) or 0.0)
+        click.echo(
+            f"  {role:<10} {voice.id:<{width}}  narrator {profile.space.similarity(voice, profile.narrator):.2f}"
+            f"  closest {profile.space.similarity(voice, closest):.2f} ({closest.id})"
+        )
+
+
 @main.command()
 @_CAST
 @click.option("--engine", "engine_name", type=click.Choice(engine_names()), default="espeak", show_default=True,
@@ -194,9 +216,13 @@ def script(article: str, as_json: bool, cast_path: Path | None) -> None:
 @click.option("--audition", is_flag=True, help="Render a sample of every cast voice into output/ to listen to.")
 @click.option("-d", "--output-dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder for the audition MP3.")
-def voices(cast_path: Path | None, engine_name: str, audition: bool, output_dir: Path) -> None:
+@click.option("--distances", is_flag=True, help="Print how alike the cast's voices sound, as measured.")
+def voices(cast_path: Path | None, engine_name: str, audition: bool, output_dir: Path, distances: bool) -> None:
     """List the cast in use and the voices the speech engine offers (or, with --audition, hear the cast)."""
     profile = load_profile(cast_path)
+    if distances:
+        _print_distances(profile)
+        return
     if audition:
         episode = audition_cast(profile, output_dir / f"audition-{Path(profile.source).stem}.mp3")
         click.echo(f"audition of {profile.source}: {episode.duration:.0f} s, one chapter a voice", err=True)

@@ -131,6 +131,8 @@ class Cast:
     speakers: dict[str, Voice] = field(default_factory=dict)
     named: dict[str, Voice] = field(default_factory=dict)
     """Voices by id, for segments that name their own voice."""
+    gender_guesses: dict[str, Gender] = field(default_factory=dict)
+    """Speaker id → the gender a first name suggested, where the text gave none: it chose the voice's pool."""
 
     def voice_for(self, segment: Segment) -> Voice:
         if segment.voice and segment.voice in self.named:

