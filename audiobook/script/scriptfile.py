@@ -58,7 +58,7 @@ def _heard(segment: Segment, lexicon: Lexicon | None) -> str | None:
     if lexicon is None or not segment.spoken:
         return segment.speech
     heard = for_the_ear(segment.spoken_text, lexicon)
-    return heard if heard != " ".join(segment.text.split()) else segment.speech
+    return heard if heard.strip() and heard != " ".join(segment.text.split()) else segment.speech
 
 
 def looks_like_script(text: str, name: str = "") -> bool:
@@ -167,7 +167,7 @@ def _read(document: Any, profile: CastProfile) -> tuple[Script, Cast]:
         speaker = Speaker(entry.text("id"), entry.text("name"), entry.choice("gender", Gender, "unknown"),
                           entry.texts("aliases"))
         if speaker.id in speaker_voices:
-            raise InputError(f"speaker {number}: id {speaker.id!r} is used twice")
+            raise InputError(f"speaker {number}: 'id' {speaker.id!r} is used twice")
         speaker_voices[speaker.id] = _voice(profile, entry.text("voice"), f"speaker {number}")
         speakers.append(speaker)
     named: dict[str, Voice] = {}
@@ -190,7 +190,8 @@ def _read(document: Any, profile: CastProfile) -> tuple[Script, Cast]:
             cast_voice = entry.text("cast_voice", optional=True)
             # A segment pins a voice only when the producer changed it from the one the cast gave it;
             # otherwise its voice follows its speaker (or role), wherever the producer moved them.
-            if voice_id != cast_voice if cast_voice is not None else voice != _cast_voice(segment, profile, speaker_voices):
+            changed = voice_id != cast_voice if cast_voice is not None else not _cast_gave(voice, segment, profile, speaker_voices)
+            if changed:
                 named[voice_id] = voice
                 segment = replace(segment, voice=voice_id)
         segments.append(segment)
@@ -206,9 +207,12 @@ def _read(document: Any, profile: CastProfile) -> tuple[Script, Cast]:
     return script, cast
 
 
-def _cast_voice(segment: Segment, profile: CastProfile, speaker_voices: dict[str, Voice]) -> Voice:
-    """The voice the file's cast gives a segment (for scripts written before `cast_voice` was printed)."""
-    return Cast(profile.narrator, profile.describer, speaker_voices).voice_for(segment)
+def _cast_gave(voice: Voice, segment: Segment, profile: CastProfile, speaker_voices: dict[str, Voice]) -> bool:
+    """For scripts saved before `cast_voice` was printed: could the cast have given this voice?
+    A quote's voice that is some speaker's was its speaker's (the speaker may since have changed)."""
+    if segment.role == "quote" and voice in speaker_voices.values():
+        return True
+    return voice == Cast(profile.narrator, profile.describer, speaker_voices).voice_for(segment)
 
 
 def _voice(profile: CastProfile, voice_id: str, where: str) -> Voice:
