@@ -23,7 +23,7 @@ from audiobook import __version__
 from audiobook.casting.audition import audition as audition_cast
 from audiobook.casting.profile import load_profile
 from audiobook.speech.engines import engine_names, load_engine
-from audiobook.errors import AudiobookError
+from audiobook.errors import AudiobookError, OutputError
 from audiobook.api import Options, Outcome, prepare, render as render_article, render_many, say as say_segment
 from audiobook.publish.publisher import publish as publish_articles
 from audiobook.publish.serve import make_server
@@ -249,10 +249,11 @@ def say(
         return
     player = next((found for name in _PLAYERS if (found := shutil.which(name))), None)
     if player is None:
-        raise click.UsageError(f"no audio player found ({', '.join(_PLAYERS)}); write the clip with -o clip.wav")
+        raise OutputError(f"no audio player found ({', '.join(_PLAYERS)}); write the clip with -o clip.wav")
     with tempfile.TemporaryDirectory(prefix="audiobook-say-") as folder:
         clip = say_segment(prepared, number, Path(folder) / "segment.wav", options)
-        subprocess.run([player, str(clip)], check=False)
+        if subprocess.run([player, str(clip)], check=False).returncode != 0:
+            raise AudiobookError(f"{player} could not play the clip; write it with -o clip.wav")
 
 
 # Command-line players that play a WAV file and exit: PulseAudio/PipeWire, ALSA, macOS.

@@ -17,3 +17,7 @@ def read_toml(path: Path, what: str, error: type[AudiobookError]) -> dict[str, A
         raise error(f"{path}: no such {what}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as problem:
         raise error(f"{path}: not a valid TOML {what} ({problem})") from None
+    except RecursionError:
+        raise error(f"{path}: not a valid TOML {what} (nested too deeply)") from None
+    except OSError as problem:
+        raise error(f"{path}: cannot read the {what} ({problem.strerror})") from None

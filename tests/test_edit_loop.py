@@ -200,6 +200,23 @@ def test_corrections_that_would_match_everything_or_nothing_are_one_line(tmp_pat
     assert not (tmp_path / "out.mp3").exists()
 
 
+@pytest.mark.parametrize("content, message", [
+    ("x = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
+    ("a = " + "{b = " * 3000 + "1" + "}" * 3000 + "\n", "nested too deeply"),
+    (None, "cannot read the overrides file (Is a directory)"),
+], ids=["deep array", "deep tables", "a folder"])
+def test_a_correction_file_that_cannot_be_read_is_one_line(tmp_path, content, message):
+    corrections = tmp_path / "fix.toml"
+    if content is None:
+        corrections.mkdir()
+    else:
+        corrections.write_text(content)
+    result = run("script", str(SHORT), "--overrides", str(corrections))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"audiobook: {corrections}: ") and message in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
 def test_a_quote_given_to_an_unknown_speaker_is_warned_about(tmp_path):
     article = _article(tmp_path, '[[quote]]\nwords = "I have never seen"\nspeaker = "Tom Brenan"\n')
     result = run("script", str(article))
@@ -320,6 +337,13 @@ def test_say_plays_with_the_systems_player(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     with wave.open(str(tmp_path / "played.wav")) as audio:
         assert audio.getnframes() > audio.getframerate()  # the title, over a second of speech
+
+
+def test_say_without_a_player_says_how_to_keep_the_clip(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = run("say", str(SHORT), "0", "--cache-dir", str(tmp_path / "cache"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("audiobook: no audio player found") and "-o clip.wav" in result.stderr
 
 
 @pytest.mark.parametrize("number, message", [("99", "there is no segment 99"), ("8", "segment 8 is not spoken")])

@@ -167,7 +167,7 @@ def corrections_file(draw) -> str:
             for key in draw(st.lists(toml_key, max_size=3, unique=True)):
                 lines.append(f"{_toml_string(key)} = {_toml_value(draw(toml_scalar))}")
     if draw(st.booleans()):
-        lines.insert(draw(st.integers(0, len(lines))), draw(st.sampled_from(["skip = 5", "[rename", "x = [[[1]]]", "\x00"])))
+        lines.insert(draw(st.integers(0, len(lines))), draw(st.sampled_from(["skip = 5", "[rename", "x = [[[1]]]", "\x00", "x = " + "[" * 3000 + "]" * 3000])))
     return "\n".join(lines) + "\n"
 
 
