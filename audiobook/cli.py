@@ -29,7 +29,6 @@ from audiobook.publish.publisher import publish as publish_articles
 from audiobook.publish.serve import make_server
 from audiobook.script.scriptfile import script_to_json
 
-_ARTICLE = click.argument("article", metavar="ARTICLE")
 _BITRATE = click.option(
     "--bitrate", type=click.Choice(["64", "96", "128", "160"]), default="64", show_default=True,
     help="Constant MP3 bit rate in kbps.",
