@@ -17,6 +17,8 @@ def read_toml(path: Path, what: str, error: type[AudiobookError]) -> dict[str, A
         raise error(f"{path}: no such {what}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as problem:
         raise error(f"{path}: not a valid TOML {what} ({problem})") from None
+    except ValueError as problem:  # a number of thousands of digits
+        raise error(f"{path}: not a valid TOML {what} ({str(problem).split(':')[0].lower()})") from None
     except RecursionError:
         raise error(f"{path}: not a valid TOML {what} (nested too deeply)") from None
     except OSError as problem:

@@ -149,7 +149,8 @@ def test_a_broken_script_is_one_line_naming_the_segment_and_field(tmp_path, chan
      "'title' holds a character that is not text"),
     ("[" * 5000 + "]" * 5000, "nested too deeply"),
     ('{"title": "x", "segments": [', "not valid JSON"),
-], ids=["array", "no segments", "lone surrogate", "5000 deep", "truncated"])
+    ('{"title": "x", "paragraph": ' + "9" * 5000 + "}", "not a script: exceeds the limit (4300 digits)"),
+], ids=["array", "no segments", "lone surrogate", "5000 deep", "truncated", "5000-digit number"])
 def test_json_that_is_no_script_is_one_line(tmp_path, text, message):
     edited = tmp_path / "ep.json"
     edited.write_text(text)
@@ -203,8 +204,10 @@ def test_corrections_that_would_match_everything_or_nothing_are_one_line(tmp_pat
 @pytest.mark.parametrize("content, message", [
     ("x = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
     ("a = " + "{b = " * 3000 + "1" + "}" * 3000 + "\n", "nested too deeply"),
+    ("[rename]\nx = " + "9" * 5000 + "\n", "exceeds the limit (4300 digits)"),
+    ("[rename]\nx = " + "9" * 4000 + "\n", "[rename] 'x' = 99999"),
     (None, "cannot read the overrides file (Is a directory)"),
-], ids=["deep array", "deep tables", "a folder"])
+], ids=["deep array", "deep tables", "5000-digit number", "4000-digit number", "a folder"])
 def test_a_correction_file_that_cannot_be_read_is_one_line(tmp_path, content, message):
     corrections = tmp_path / "fix.toml"
     if content is None:

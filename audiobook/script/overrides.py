@@ -100,7 +100,7 @@ def _mapping(data: dict[str, Any], table: str, path: Path) -> dict[str, str]:
         raise InputError(f"{path}: [{table}] must be a table of \"name\" = \"value\" lines")
     for key, value in entries.items():
         if not key.strip() or not isinstance(value, str) or not value.strip():
-            raise InputError(f"{path}: [{table}] {key!r} = {value!r}: both sides must be non-empty text in quotes")
+            raise InputError(f"{path}: [{table}] {_shown(key)} = {_shown(value)}: both sides must be non-empty text in quotes")
     return dict(entries)
 
 
@@ -114,8 +114,14 @@ def _entries(data: dict[str, Any], table: str, path: Path) -> list[dict[str, Any
 def _entry_text(entry: dict[str, Any], key: str, table: str, number: int, path: Path) -> str:
     value = entry.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise InputError(f"{path}: [[{table}]] number {number}: {key} must be non-empty text in quotes, not {value!r}")
+        raise InputError(f"{path}: [[{table}]] number {number}: {key} must be non-empty text in quotes, not {_shown(value)}")
     return value
+
+
+def _shown(value: Any) -> str:
+    """A value as the producer wrote it, cut short to keep the error one readable line."""
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:59] + "…"
 
 
 def _words(entry: dict[str, Any], table: str, number: int, path: Path) -> str:

@@ -82,6 +82,8 @@ def _parse(text: str) -> Any:
     except RecursionError:
         # The parser stops at its recursion limit; no script nests more than a few levels.
         raise InputError("not a script: JSON nested too deeply") from None
+    except ValueError as error:  # a number of thousands of digits
+        raise InputError(f"not a script: {str(error).split(':')[0].lower()}") from None
 
 
 class _Fields:
@@ -140,7 +142,7 @@ class _Fields:
             pass
         raise self._error(key, "must be a date as YYYY-MM-DD or null", value)
 
-    def list(self, key: str) -> list[Any]:
+    def items(self, key: str) -> list[Any]:
         value = self._get(key, optional=False)
         if not isinstance(value, list):
             raise self._error(key, "must be a list", value)
@@ -162,7 +164,7 @@ def _read(document: Any, profile: CastProfile) -> tuple[Script, Cast]:
     top = _Fields(document, "the script")
     speakers: list[Speaker] = []
     speaker_voices: dict[str, Voice] = {}
-    for number, raw in enumerate(top.list("speakers")):
+    for number, raw in enumerate(top.items("speakers")):
         entry = _Fields(raw, f"speaker {number}")
         speaker = Speaker(entry.text("id"), entry.text("name"), entry.choice("gender", Gender, "unknown"),
                           entry.texts("aliases"))
@@ -172,7 +174,7 @@ def _read(document: Any, profile: CastProfile) -> tuple[Script, Cast]:
         speakers.append(speaker)
     named: dict[str, Voice] = {}
     segments: list[Segment] = []
-    for number, raw in enumerate(top.list("segments")):
+    for number, raw in enumerate(top.items("segments")):
         entry = _Fields(raw, f"segment {number}")
         speaker = entry.text("speaker", optional=True)
         if speaker is not None and speaker not in speaker_voices:
