@@ -20,7 +20,7 @@ from audiobook.audio.cover import plain_cover
 from audiobook.audio.encode import (
     DEFAULT_BITRATE, ENCODER_DELAY, LAME_QUALITY, Mp3Writer, Tags, encode_chunk, played_samples,
 )
-from audiobook.errors import AudiobookError, OutputError
+from audiobook.errors import AudiobookError, InputError, OutputError
 from audiobook.extract import extract
 from audiobook.files import write_atomically
 from audiobook.audio.mix import DEFAULT_SAMPLE_RATE as SAMPLE_RATE, Timeline, chunk_pcm, plan_chunks
@@ -69,6 +69,8 @@ class Prepared:
     """The cast file the voices came from."""
     pinned: dict[str, Voice] = field(default_factory=dict)
     """Voices the producer's corrections pinned, by speaker id."""
+    corrections: str | None = None
+    """One line: which of the producer's corrections applied and which matched nothing."""
 
 
 def prepare(location: str, options: Options = Options()) -> Prepared:
@@ -80,21 +82,22 @@ def prepare(location: str, options: Options = Options()) -> Prepared:
     lexicon = load_lexicon(default_cast_path().with_name("lexicon.toml"))
     if options.lexicon_path:
         lexicon = lexicon.merged(load_lexicon(options.lexicon_path))
-    if looks_like_script(source.text):
+    if looks_like_script(source.text, source.path.name if source.path else ""):
         script, cast = script_from_json(source.text, profile, location)
         return Prepared(script, cast, lexicon, source.name, profile)
     script = build_script(extract(source.text, label=location, url=source.url))
     if options.publication:
         script = replace(script, publication=options.publication)
     overrides_path = options.overrides_path or (sidecar_path(source.path) if source.path else None)
-    pinned = {}
+    pinned, corrections = {}, None
     if overrides_path and (options.overrides_path or overrides_path.exists()):
         overrides = load_overrides(overrides_path)
-        script = apply(script, overrides)
+        applied = apply(script, overrides)
+        script, corrections = applied.script, applied.summary(overrides_path)
         pinned = pinned_voices(script, overrides, profile)
         lexicon = lexicon.merged(overrides.lexicon)
     cast = cast_script(script, profile, pinned)
-    return Prepared(script, cast, lexicon, source.name, profile, pinned)
+    return Prepared(script, cast, lexicon, source.name, profile, pinned, corrections)
 
 
 def default_output(prepared: Prepared, folder: Path = Path("output")) -> Path:
@@ -122,8 +125,10 @@ def render_prepared(
     progress: Callable[[int, int], None] | None = None,
 ) -> Episode:
     """Render a script with its cast: the part of `render` after the article is understood."""
-    _check_writable(output)
     script = prepared.script
+    if not any(segment.spoken for segment in script.segments):
+        raise InputError(f"{prepared.name}: every segment is skipped; an episode with nothing to hear is not written")
+    _check_writable(output)
     text = transcript(script)
     tags = Tags(
         title=script.title, artist=script.publication or script.byline or "audiobook",
@@ -171,11 +176,28 @@ def render_prepared(
 
         write_atomically(book, talking_book(script, mix, output.read_bytes(), tags.cover_png))
     cache.prune()
+    if prepared.corrections:
+        log.warning("%s", prepared.corrections)
     return Episode(
         mp3=output, duration=mix.duration, size=output.stat().st_size, vtt=output.with_suffix(".vtt"),
         chapters_json=output.with_suffix(".chapters.json"), transcript=output.with_suffix(".txt"),
         synthesized=synthesis.synthesized, mix=mix, epub=book,
     )
+
+
+def say(prepared: Prepared, number: int, output: Path, options: Options = Options()) -> Path:
+    """Synthesize segment ``number`` of a prepared script alone, as the render would voice it, into a WAV file."""
+    segments = prepared.script.segments
+    if not 0 <= number < len(segments):
+        raise InputError(f"{prepared.name}: there is no segment {number}; segments are numbered 0 to {len(segments) - 1}")
+    if not segments[number].spoken:
+        raise InputError(f"{prepared.name}: segment {number} is not spoken (\"spoken\": false)")
+    synthesis = Synthesis(prepared.script, prepared.cast, ClipCache(options.cache_dir), prepared.lexicon)
+    with Workers(1) as workers:
+        clip = next(synthesis.clips(workers, [number]))
+    _check_writable(output)
+    write_atomically(output, clip.path.read_bytes())
+    return output
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,10 @@ import json
 import logging
 import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -20,13 +23,12 @@ from audiobook import __version__
 from audiobook.casting.audition import audition as audition_cast
 from audiobook.casting.profile import CastProfile, load_profile
 from audiobook.speech.engines import engine_names, load_engine
-from audiobook.errors import AudiobookError
-from audiobook.api import Options, Outcome, prepare, render as render_article, render_many
+from audiobook.errors import AudiobookError, OutputError
+from audiobook.api import Options, Outcome, prepare, render as render_article, render_many, say as say_segment
 from audiobook.publish.publisher import publish as publish_articles
 from audiobook.publish.serve import make_server
 from audiobook.script.scriptfile import script_to_json
 
-_ARTICLE = click.argument("article", metavar="ARTICLE")
 _BITRATE = click.option(
     "--bitrate", type=click.Choice(["64", "96", "128", "160"]), default="64", show_default=True,
     help="Constant MP3 bit rate in kbps.",
@@ -167,24 +169,96 @@ class _Progress:
             self._bar = None
 
 
+_OVERRIDES = click.option(
+    "--overrides", "overrides_path", type=click.Path(path_type=Path),
+    help="Corrections file (default: ARTICLE.audiobook.toml beside the article).",
+)
+_LEXICON = click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), help="Extra pronunciations (TOML).")
+_RATE = click.option("--rate", type=click.IntRange(80, 500), help="Narrator's words per minute; other voices follow.")
+
+
 @main.command()
-@_ARTICLE
+@click.argument("articles", metavar="ARTICLE...", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the script as JSON (the stable contract).")
 @_CAST
-def script(article: str, as_json: bool, cast_path: Path | None) -> None:
-    """Show the script ARTICLE would be rendered from, without synthesizing anything."""
-    prepared = prepare(article, Options(cast_path=cast_path))
-    document = script_to_json(prepared.script, prepared.cast)
-    if as_json:
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
-        return
+@_OVERRIDES
+@_LEXICON
+@_RATE
+@click.option("--publication", help="Publication name, as render takes it.")
+def script(
+    articles: tuple[str, ...], as_json: bool, cast_path: Path | None, overrides_path: Path | None,
+    lexicon_path: Path | None, rate: int | None, publication: str | None,
+) -> None:
+    """Show the script each ARTICLE would be rendered from, with the options render takes, without
+    synthesizing anything. `speech` is what the engine will hear where it differs from the text.
+
+    With --json and several articles, a JSON list of scripts. A bad article is reported and the
+    others are still shown.
+    """
+    options = Options(cast_path=cast_path, overrides_path=overrides_path, lexicon_path=lexicon_path, rate=rate,
+                      publication=publication)
+    documents, failures = [], []
+    for article in articles:
+        try:
+            prepared = prepare(article, options)
+        except AudiobookError as error:
+            click.echo(f"audiobook: {error}", err=True)
+            failures.append(error)
+            continue
+        document = script_to_json(prepared.script, prepared.cast, prepared.lexicon)
+        if prepared.corrections:
+            click.echo(f"audiobook: note: {prepared.corrections}", err=True)
+        if not as_json:
+            _print_script(document)
+        documents.append(document)
+    if as_json and documents:
+        shown = documents[0] if len(articles) == 1 else documents
+        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+    if failures:
+        sys.exit(max(error.exit_code for error in failures))
+
+
+def _print_script(document: dict) -> None:
     names = {speaker["id"]: speaker["name"] for speaker in document["speakers"]}
     click.echo(f"{document['title']}  ({document['date'] or 'no date'})")
-    for segment in document["segments"]:
+    for number, segment in enumerate(document["segments"]):
         who = names.get(segment["speaker"], "") if segment["speaker"] else ""
         voice = segment["voice"] or "(silent)"
         text = segment["text"] if len(segment["text"]) <= 70 else segment["text"][:69] + "…"
-        click.echo(f"{segment['role']:<11} {who[:24]:<24} {voice:<18} {text}")
+        click.echo(f"{number:>3} {segment['role']:<11} {who[:24]:<24} {voice:<18} {text}")
+
+
+@main.command()
+@click.argument("article", metavar="SCRIPT_OR_ARTICLE")
+@click.argument("number", metavar="N", type=click.IntRange(0))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="WAV file to write instead of playing it.")
+@_CAST
+@_OVERRIDES
+@_LEXICON
+@_RATE
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder (default: the user cache).")
+def say(
+    article: str, number: int, output: Path | None, cast_path: Path | None, overrides_path: Path | None,
+    lexicon_path: Path | None, rate: int | None, cache_dir: Path | None,
+) -> None:
+    """Hear segment N alone (numbered as `audiobook script` prints them), in the voice the render gives it."""
+    options = Options(cast_path=cast_path, overrides_path=overrides_path, lexicon_path=lexicon_path, rate=rate,
+                      cache_dir=cache_dir)
+    prepared = prepare(article, options)
+    if output:
+        click.echo(str(say_segment(prepared, number, output, options)))
+        return
+    player = next((found for name in _PLAYERS if (found := shutil.which(name))), None)
+    if player is None:
+        raise OutputError(f"no audio player found ({', '.join(_PLAYERS)}); write the clip with -o clip.wav")
+    with tempfile.TemporaryDirectory(prefix="audiobook-say-") as folder:
+        clip = say_segment(prepared, number, Path(folder) / "segment.wav", options)
+        if subprocess.run([player, str(clip)], check=False).returncode != 0:
+            raise AudiobookError(f"{player} could not play the clip; write it with -o clip.wav")
+
+
+# Command-line players that play a WAV file and exit: PulseAudio/PipeWire, ALSA, macOS.
+_PLAYERS = ("paplay", "pw-play", "aplay", "afplay")
 
 
 def _print_distances(profile: CastProfile) -> None:

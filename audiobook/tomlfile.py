@@ -17,3 +17,9 @@ def read_toml(path: Path, what: str, error: type[AudiobookError]) -> dict[str, A
         raise error(f"{path}: no such {what}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as problem:
         raise error(f"{path}: not a valid TOML {what} ({problem})") from None
+    except ValueError as problem:  # a number of thousands of digits
+        raise error(f"{path}: not a valid TOML {what} ({str(problem).split(':')[0].lower()})") from None
+    except RecursionError:
+        raise error(f"{path}: not a valid TOML {what} (nested too deeply)") from None
+    except OSError as problem:
+        raise error(f"{path}: cannot read the {what} ({problem.strerror})") from None

@@ -24,6 +24,9 @@ _CREDIT_PATTERNS = [
     re.compile(r"(?<=[.!?”\"’)])\s*(?P<credit>courtesy of .+?)\.?\s*$", re.IGNORECASE),
     re.compile(r"(?<=[.!?”\"’)])\s*(?P<credit>[A-Z][A-Za-z.\-' ]+/[A-Za-z][\w .&-]*)\s*$"),
 ]
+# A credit is a few words at the end of a caption: looking for one only this far from the end
+# keeps the patterns (which would otherwise retry from every full stop) linear in the text.
+_CREDIT_REACH = 300
 _BOILERPLATE = re.compile(
     r"(this (publication|article|story|report|project|piece) (was|is) (prepared|produced|made|supported|funded|published)"
     r"|financial support of|with (the )?support (of|from)|funded by|support (local|independent|our) journalis"
@@ -112,7 +115,7 @@ def _labelled_captions(lines: list[Line]) -> list[Line]:
 def split_credit(text: str) -> tuple[str, str] | None:
     """'Caption text. © Name' → ('Caption text.', 'Name'), for every credit form papers print."""
     for pattern in _CREDIT_PATTERNS:
-        match = pattern.search(text)
+        match = pattern.search(text, max(0, len(text) - _CREDIT_REACH))
         if match and match.start() > 0:
             caption = text[: match.start()].rstrip(" —–-|")
             if len(caption.split()) >= 3:

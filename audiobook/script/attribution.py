@@ -42,6 +42,9 @@ _PLACE_AND_BODY_WORDS = {
 }
 _FULL_NAME = re.compile(r"\b[A-Z][a-z’'\-]+(?:\s+[A-Z][a-z’'\-]+){1,2}\b")
 _SENTENCE_BREAK = re.compile(r"[.!?…](?:\s|$)")
+# How far from a quote or a speech verb its cue is looked for. A sentence runs shorter than
+# this; the bound keeps the work per cue constant, so a paragraph is read in time linear in its length.
+_CLAUSE_REACH = 600
 # A full stop after these ends an abbreviation, not a sentence ("said Dr. Ana Ruiz", "Gov. Kotek").
 _ABBREVIATIONS = {
     "dr", "mr", "mrs", "ms", "st", "mt", "ft", "gov", "sen", "rep", "prof", "gen", "lt", "col", "capt", "sgt",
@@ -192,23 +195,23 @@ class Attributor:
     def _is_speech(self, text: str, span: Span) -> bool:
         inner = text[span.start:span.end].strip()
         words = inner.split()
+        before = text[max(0, span.start - 1 - _CLAUSE_REACH): span.start - 1]
         if len(words) <= 3:
             # "“Three weeks,” she said": short, but punctuated and followed at once by its cue;
             # "… he said. “It's over.”": a short sentence of its own.
             after = text[span.end + 1: span.end + 40] if span.closed else ""
             cued = re.search(r"[,!?]$", inner) and re.match(rf"\s*(\S+\s+){{0,3}}({_VERBS})\b", after)
             own_sentence = re.search(r"[.!?]$", inner) and inner[0].isupper() and re.search(
-                r"(^|[.!?:]\s*)$", text[: span.start - len(span.opener)].strip())
+                r"(^|[.!?:]\s*)$", text[max(0, span.start - len(span.opener) - _CLAUSE_REACH): span.start - len(span.opener)].strip())
             return bool(cued or own_sentence)
         sentence_like = bool(re.search(r"[.,!?…;:—–-]$", inner)) or not span.closed
-        starts_clause = not text[: span.start - 1].strip() or re.search(r"[:,.]\s*$", text[: span.start - 1])
+        starts_clause = not before.strip() or re.search(r"[:,.]\s*$", before)
         title_case = sum(word[0].isupper() for word in words) >= len(words) - 1 and not sentence_like
         if title_case:
             return False
         if sentence_like or (starts_clause and inner[0].isupper()):
             return True
         # A fragment inside a sentence is speech only when the sentence says someone spoke it.
-        before = text[: span.start - 1]
         return bool(_VERB.search(before[-160:]) or re.search(r"\bthat\s*$", before))
 
     # Cues
@@ -367,12 +370,13 @@ class Attributor:
             events.append((match.start(), "titled", match.group(0)))
         for person in self.people:
             for alias in [person.name, *person.aliases]:
-                if len(alias) < 3 or (person.described and alias == person.aliases[-1]):
+                # A described person's last alias is one bare word ("teacher"), too common to be a mention.
+                if len(alias) < 3 or (person.described and person.aliases and alias == person.aliases[-1]):
                     continue
                 flags = re.IGNORECASE if person.described else 0
                 for match in re.finditer(rf"\b{re.escape(alias)}\b", narration, flags):
                     # "Morag Reid" is not a mention of Tom Reid.
-                    other_first_name = re.search(r"\b([A-Z][a-z’'\-]+)\s+$", narration[: match.start()])
+                    other_first_name = re.search(r"\b([A-Z][a-z’'\-]+)\s+$", narration[max(0, match.start() - 80): match.start()])
                     if other_first_name and other_first_name.group(0).strip() + " " + alias not in (person.name, *person.aliases):
                         if " " not in alias:
                             continue
@@ -388,7 +392,7 @@ class Attributor:
         for match in _FULL_NAME.finditer(narration):
             # Only names in subject position ("Tom Reid climbs …", "His daughter, Morag Reid, …") can be a
             # later pronoun's antecedent; "… between Azerbaijanis and Karabakh Armenians" cannot.
-            lead = re.split(r"[.!?,]\s+", narration[: match.start()])[-1].split()
+            lead = re.split(r"[.!?,]\s+", narration[max(0, match.start() - _CLAUSE_REACH): match.start()])[-1].split()
             subject_position = len(lead) <= 3 and not any(word.lower() in _NOT_ROLE_WORDS for word in lead)
             if subject_position and _could_be_personal_name(match.group(0), narration[match.end():match.end() + 8]):
                 events.append((match.start(), "seen", match.group(0)))
@@ -396,7 +400,7 @@ class Attributor:
                     self._seen_appositives[match.group(0)] = appositive.group(1)
         # "Council leader Peter Vance said the result …": indirect speech introduces its speaker too.
         for match in _VERB.finditer(narration):
-            found = _subject_phrase(_clause_before(narration[: match.start()]))
+            found = _subject_phrase(_clause_before(narration[max(0, match.start() - _CLAUSE_REACH): match.start()]))
             if found and found[0].lower() not in {"he", "she", "they"}:
                 events.append((match.start() - 1, "subject", found[0]))
         for _, kind, words in sorted(events):
@@ -455,7 +459,7 @@ def _sentence_breaks(text: str) -> list[re.Match[str]]:
     """Where sentences end: a full stop, but not after an abbreviation or an initial ("J. Smith", "U.S.")."""
     breaks = []
     for match in _SENTENCE_BREAK.finditer(text):
-        word = re.search(r"([\w.]+)$", text[: match.start()])
+        word = re.search(r"([\w.]+)$", text[max(0, match.start() - 40): match.start()])
         token = word.group(1).lower() if word else ""
         if match.group(0)[0] == "." and (token in _ABBREVIATIONS or len(token.rstrip(".")) == 1 or "." in token):
             continue
@@ -465,6 +469,7 @@ def _sentence_breaks(text: str) -> list[re.Match[str]]:
 
 def _clause_before(piece: str) -> str:
     """The part of the sentence that runs up to a quote."""
+    piece = piece[-_CLAUSE_REACH:]
     breaks = _sentence_breaks(piece)
     return piece[breaks[-1].end():] if breaks else piece
 
@@ -473,13 +478,14 @@ def _clause_after(piece: str) -> str:
     """The part of the sentence that follows a quote, up to its end."""
     if piece.lstrip(" ,").startswith((".", "!", "?")):
         return ""
-    stripped = piece.lstrip(" ,.!?")
+    stripped = piece.lstrip(" ,.!?")[:_CLAUSE_REACH]
     breaks = _sentence_breaks(stripped)
     return stripped[: breaks[0].start()] if breaks else stripped
 
 
 def _subject_phrase(left: str) -> tuple[str, str | None] | None:
     """('Giorgi Gogia', 'associate director …') from 'Giorgi Gogia, associate director …, ' before 'told'."""
+    left = left[-_CLAUSE_REACH:]
     left = re.sub(r"\s+(also|then|later|once|simply|only|had|has|have|would|will|was)\s*$", "", left.rstrip())
     appositive = None
     if left.endswith(","):
@@ -512,6 +518,7 @@ def _inverted_subject(text: str) -> tuple[str, str | None]:
 
 def _split_appositive(text: str) -> tuple[str, str | None]:
     """'Jenny Paturyan, associate professor at …' → ('Jenny Paturyan', 'associate professor at …')."""
+    text = text[:_CLAUSE_REACH]
     breaks = _sentence_breaks(text)
     text = text[: breaks[0].start()] if breaks else text
     head, _, rest = text.partition(",")

@@ -65,21 +65,25 @@ def _next_opener(text: str, start: int) -> int | None:
 
 
 def _closer(text: str, opener_at: int, opener: str) -> int | None:
-    candidates = [
+    # Candidates are examined lazily, left to right: the scan stops at the closer chosen, so
+    # finding every span of a paragraph stays linear in its length.
+    closers = _CLOSERS[opener]
+    candidates = (
         index for index in range(opener_at + 1, len(text))
-        if text[index] in _CLOSERS[opener] and _can_close(text, index, opener)
-    ]
-    if not candidates:
-        return None
-    if opener in _SINGLE:
-        # "neighbours’ sons": a plural possessive looks like a closing mark; prefer a later
-        # candidate unless this one is followed by punctuation or the end.
-        for index in candidates:
-            after = text[index + 1:index + 3]
-            possessive = text[index - 1] in "sz" and re.match(r" [a-z]", after)
-            if not possessive or index == candidates[-1]:
-                return index
-    return candidates[0]
+        if text[index] in closers and _can_close(text, index, opener)
+    )
+    if opener not in _SINGLE:
+        return next(candidates, None)
+    # "neighbours’ sons": a plural possessive looks like a closing mark; prefer a later
+    # candidate unless this one is followed by punctuation or the end.
+    last = None
+    for index in candidates:
+        after = text[index + 1:index + 3]
+        possessive = text[index - 1] in "sz" and re.match(r" [a-z]", after)
+        if not possessive:
+            return index
+        last = index
+    return last
 
 
 def _can_close(text: str, index: int, opener: str) -> bool:
