@@ -40,7 +40,9 @@ _PLACE_AND_BODY_WORDS = {
     "April", "May", "June", "July", "August", "September", "October", "November", "December", "North", "South",
     "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Lighthouse", "Crisis", "Rights",
 }
-_FULL_NAME = re.compile(r"\b[A-Z][a-z’'\-]+(?:\s+[A-Z][a-z’'\-]+){1,2}\b")
+# Capitalised words; an apostrophe only inside a name ("O'Brien"), never the possessive 's ("Price's").
+_NAME_WORD = r"[A-Z][a-z\-]*(?:[’'][A-Z][a-z\-]+)?"
+_FULL_NAME = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}\b")
 _SENTENCE_BREAK = re.compile(r"[.!?…](?:\s|$)")
 # How far from a quote or a speech verb its cue is looked for. A sentence runs shorter than
 # this; the bound keeps the work per cue constant, so a paragraph is read in time linear in its length.
@@ -203,7 +205,11 @@ class Attributor:
             cued = re.search(r"[,!?]$", inner) and re.match(rf"\s*(\S+\s+){{0,3}}({_VERBS})\b", after)
             own_sentence = re.search(r"[.!?]$", inner) and inner[0].isupper() and re.search(
                 r"(^|[.!?:]\s*)$", text[max(0, span.start - len(span.opener) - _CLAUSE_REACH): span.start - len(span.opener)].strip())
-            return bool(cued or own_sentence)
+            # "the firm said it was “bitterly disappointed”": a few words reported from a speech verb of the
+            # same sentence are speech; a title in capitals ("the film “Jaws”") and a scare quote with no verb are not.
+            sentence = re.split(r"[.!?]\s", before)[-1]
+            reported = not all(word[:1].isupper() for word in words) and _VERB.search(sentence[-160:])
+            return bool(cued or own_sentence or reported)
         sentence_like = bool(re.search(r"[.,!?…;:—–-]$", inner)) or not span.closed
         starts_clause = not before.strip() or re.search(r"[:,.]\s*$", before)
         title_case = sum(word[0].isupper() for word in words) >= len(words) - 1 and not sentence_like
@@ -235,7 +241,8 @@ class Attributor:
         """'Smith said: “…', 'he announced on Monday that “…', 'according to Smith, “…'."""
         if according := _ACCORDING_TO.search(clause):
             return self._resolve(according.group("np"), None)
-        for match in _VERB.finditer(clause):
+        # The verb nearest the quote governs it: in "Ortiz said his coach told him “you're next”" the coach speaks.
+        for match in reversed(list(_VERB.finditer(clause))):
             left = clause[: match.start()]
             if left.strip(" ,"):
                 if speaker := self._subject(left):
@@ -343,6 +350,18 @@ class Attributor:
                 name = max(full)[1]
         elif name in self._seen_names:
             seen = self._seen_names[name]
+        title = _title_of(noun_phrase)
+        role = next((
+            p for p in self.people if p.described and title and _description_key(p.name) == title.lower()
+        ), None) if name and " " in name else None
+        if role:
+            # "the mayor" quoted earlier, now "Mayor Ana Ruiz": one person, known from here on by name.
+            role.aliases = [alias for alias in (role.name, *role.aliases) if alias != name]
+            role.name, role.described = name, False
+            if name.split()[-1] not in role.aliases:
+                role.aliases.append(name.split()[-1])
+            _learn_gender(role, noun_phrase)
+            return role
         if name:
             person = Person(name=name, gender=seen.gender if seen else "unknown")
             surname = name.split()[-1]
@@ -385,7 +404,10 @@ class Attributor:
             pronoun = (match.group(1) or match.group(2)).lower()
             events.append((match.start(), "pronoun", {"his": "he", "her": "she"}.get(pronoun, pronoun)))
         # "Her husband, Omar, agrees": a one-word name after a relation is a person, of the relation's gender.
-        for match in re.finditer(r"\b(?:[Hh]is|[Hh]er|[Tt]heir)\s+(\w+),\s+([A-Z][a-z’'-]+),", narration):
+        # "Dana Price’s 12-year-old son, Leo, …" too: the possessor is not the one named.
+        for match in re.finditer(
+            r"\b(?:[Hh]is|[Hh]er|[Tt]heir|[A-Z][\w-]*[’']s)\s+(?:[\w-]+\s+)?(\w+),\s+([A-Z][a-z’'-]+),", narration
+        ):
             name = match.group(2)
             self._seen_appositives[name] = match.group(0).split(",")[0]
             events.append((match.start(2), "seen", name))
@@ -394,7 +416,10 @@ class Attributor:
             # later pronoun's antecedent; "… between Azerbaijanis and Karabakh Armenians" cannot.
             lead = re.split(r"[.!?,]\s+", narration[max(0, match.start() - _CLAUSE_REACH): match.start()])[-1].split()
             subject_position = len(lead) <= 3 and not any(word.lower() in _NOT_ROLE_WORDS for word in lead)
-            if subject_position and _could_be_personal_name(match.group(0), narration[match.end():match.end() + 8]):
+            following = narration[match.end():match.end() + 8]
+            if following.startswith(("’s", "'s")):
+                continue  # a possessor ("Dana Price’s son"), not the subject a later pronoun stands for
+            if subject_position and _could_be_personal_name(match.group(0), following):
                 events.append((match.start(), "seen", match.group(0)))
                 if appositive := re.match(r",\s*((?:a|an|the|his|her|their)\s[^,]{3,90}?|[a-z][^,]{3,90}?),", narration[match.end():]):
                     self._seen_appositives[match.group(0)] = appositive.group(1)
@@ -492,7 +517,8 @@ def _subject_phrase(left: str) -> tuple[str, str | None] | None:
         parts = left[:-1].rsplit(",", 1)
         if len(parts) == 2 and _looks_like_speaker(parts[0].split(",")[-1].strip()):
             left, appositive = parts[0], parts[1].strip()
-    noun_phrase = re.split(r"[,;:()]|\band\b|\bthat\b|\bbut\b", left)[-1].strip()
+    # A subject starts after the previous clause: punctuation, a conjunction, or another speech verb ("said his coach").
+    noun_phrase = re.split(rf"[,;:()]|\band\b|\bthat\b|\bbut\b|\b(?:{_VERBS})\b", left)[-1].strip()
     if not _looks_like_speaker(noun_phrase):
         return None
     # "The council leader, Anne Handley, told …": the name in apposition is who spoke.

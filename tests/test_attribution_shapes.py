@@ -1,0 +1,51 @@
+"""Attribution shapes from articles nobody tuned for (issue 10): one test per cue rule, names made up."""
+
+from __future__ import annotations
+
+import pytest
+
+from audiobook.extract import extract
+from audiobook.script.build import build_script
+
+
+def _quotes(paragraphs: str) -> list[tuple[str, str | None]]:
+    script = build_script(extract(f"A headline here\n\nA standfirst sentence for the story.\n\n{paragraphs}\n"))
+    names = {speaker.id: speaker.name for speaker in script.speakers}
+    return [(segment.text, names.get(segment.speaker)) for segment in script.segments if segment.role == "quote"]
+
+
+@pytest.mark.parametrize(("paragraph", "words", "speaker"), [
+    ('The council said crews were working "day and night" to clear the roads.', "day and night", "The council"),
+    ("The firm said it was “bitterly disappointed” by the ruling.", "bitterly disappointed", "The firm"),
+], ids=["organisation", "company"])
+def test_a_few_words_reported_by_a_speech_verb_are_speech(paragraph, words, speaker):
+    assert _quotes(paragraph) == [(words, speaker)]
+
+
+def test_a_title_in_capitals_after_a_speech_verb_is_not_speech():
+    assert _quotes('The critic said the film "Long Meetings" was her favourite of the year.') == []
+
+
+def test_a_role_named_later_is_one_person():
+    quotes = _quotes('“We have the money,” the mayor said.\n\nMayor Ana Ruiz added later: “Nothing will stop it.”')
+    assert [speaker for _, speaker in quotes] == ["Ana Ruiz", "Ana Ruiz"]
+
+
+def test_a_possessive_is_not_a_person():
+    quotes = _quotes("Dana Price’s 12-year-old son, Leo, was at school. He wrote: “I miss the old park.”")
+    assert quotes == [("I miss the old park.", "Leo")]
+
+
+def test_the_verb_nearest_the_quote_governs_it():
+    quotes = _quotes('Sam Ortiz said the coach, Pat Lowe, told him "you are next" before the final.')
+    assert quotes == [("you are next", "Pat Lowe")]
+
+
+def test_a_speaker_who_goes_on_after_a_pause_is_still_the_speaker():
+    quotes = _quotes("“It gets easier,” said Paul Grant, then stopped. “No. It doesn’t.”")
+    assert [speaker for _, speaker in quotes] == ["Paul Grant", "Paul Grant"]
+
+
+def test_the_listener_of_told_is_not_the_speaker():
+    quotes = _quotes("Jane Okafor told the weekly Courier that the deal was off. “It is over,” she said.")
+    assert quotes == [("It is over,", "Jane Okafor")]
