@@ -24,6 +24,7 @@ from audiobook.casting.audition import audition as audition_cast
 from audiobook.casting.profile import CastProfile, load_profile
 from audiobook.speech.engines import engine_names, load_engine
 from audiobook.errors import AudiobookError, OutputError
+from audiobook.script.attribution import UNCERTAIN
 from audiobook.api import Options, Outcome, prepare, render as render_article, render_many, say as say_segment
 from audiobook.publish.publisher import publish as publish_articles
 from audiobook.publish.serve import make_server
@@ -219,13 +220,30 @@ def script(
 
 
 def _print_script(document: dict) -> None:
+    """The script as a table; quotes whose speaker is least sure come first, marked '?', to check them."""
     names = {speaker["id"]: speaker["name"] for speaker in document["speakers"]}
     click.echo(f"{document['title']}  ({document['date'] or 'no date'})")
-    for number, segment in enumerate(document["segments"]):
-        who = names.get(segment["speaker"], "") if segment["speaker"] else ""
-        voice = segment["voice"] or "(silent)"
-        text = segment["text"] if len(segment["text"]) <= 70 else segment["text"][:69] + "…"
-        click.echo(f"{number:>3} {segment['role']:<11} {who[:24]:<24} {voice:<18} {text}")
+    numbered = list(enumerate(document["segments"]))
+    unsure = sorted(
+        ((number, segment) for number, segment in numbered
+         if segment["role"] == "quote" and (segment.get("confidence") or 0) < UNCERTAIN),
+        key=lambda item: item[1].get("confidence") or 0,
+    )
+    if unsure:
+        click.echo(f"check first: {len(unsure)} quote(s) whose speaker is uncertain")
+        for number, segment in unsure:
+            _print_segment(number, segment, names)
+        click.echo("")
+    for number, segment in numbered:
+        _print_segment(number, segment, names)
+
+
+def _print_segment(number: int, segment: dict, names: dict[str, str]) -> None:
+    who = names.get(segment["speaker"], "") if segment["speaker"] else ""
+    voice = segment["voice"] or "(silent)"
+    text = segment["text"] if len(segment["text"]) <= 70 else segment["text"][:69] + "…"
+    sure = "?" if segment["role"] == "quote" and (segment.get("confidence") or 0) < UNCERTAIN else " "
+    click.echo(f"{number:>3}{sure}{segment['role']:<11} {who[:24]:<24} {voice:<18} {text}")
 
 
 @main.command()

@@ -77,6 +77,10 @@ class Segment:
     """What the engine hears when it differs from the text (announcements, dates in words)."""
     voice: str | None = None
     """A voice id that overrides the cast for this segment (set in an edited script)."""
+    basis: str | None = None
+    """Quotes: why their speaker was chosen, e.g. 'cue-after:name', 'cue-before:pronoun', 'same-paragraph'."""
+    confidence: float | None = None
+    """Quotes: how sure that choice is, 0-1; the producer checks the least sure first."""
 
     @property
     def spoken_text(self) -> str:

@@ -49,3 +49,32 @@ def test_a_speaker_who_goes_on_after_a_pause_is_still_the_speaker():
 def test_the_listener_of_told_is_not_the_speaker():
     quotes = _quotes("Jane Okafor told the weekly Courier that the deal was off. “It is over,” she said.")
     assert quotes == [("It is over,", "Jane Okafor")]
+
+
+def test_every_quote_says_why_and_how_sure():
+    script = build_script(extract(
+        "A headline here\n\nA standfirst.\n\n“We stay,” said Anna Petrosyan.\n\n“It is home,” she said.\n\n"
+        "“Nothing changes.”\n"
+    ))
+    quotes = [segment for segment in script.segments if segment.role == "quote"]
+    assert [(q.basis, q.confidence) for q in quotes] == [
+        ("cue-after:new-name", 0.9), ("cue-after:pronoun", 0.75), ("previous-paragraph", 0.55),
+    ]
+
+
+def test_a_quote_no_cue_explains_goes_to_an_unidentified_speaker_not_a_guess():
+    script = build_script(extract("A headline here\n\nA standfirst.\n\nThe meeting ended late.\n\n“Nothing changes.”\n"))
+    quote = next(segment for segment in script.segments if segment.role == "quote")
+    assert quote.confidence == 0.0 and script.speaker(quote.speaker).name == "an unidentified speaker"
+
+
+def test_script_lists_the_uncertain_quotes_first(tmp_path):
+    from click.testing import CliRunner
+
+    from audiobook.cli import main
+
+    article = tmp_path / "a.txt"
+    article.write_text("A headline here\n\nA standfirst.\n\n“We stay,” said Anna Petrosyan.\n\n“Nothing changes.”\n")
+    output = CliRunner().invoke(main, ["script", str(article)]).output.splitlines()
+    assert output[1] == "check first: 1 quote(s) whose speaker is uncertain"
+    assert "?quote" in output[2] and "Nothing changes." in output[2]

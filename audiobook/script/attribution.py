@@ -7,7 +7,7 @@ recency, so that "she continued" or "the teacher said" finds the right person.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from audiobook.model import Gender, QuoteKind
 from audiobook.script.quotes import Span, find_spans
@@ -116,6 +116,11 @@ class AttributedSpan:
     kind: QuoteKind
     turn: bool = False
     """An interview turn ('Q: …', 'Marsh: …'): the label before the span is not read."""
+    basis: str = "no-cue"
+    """Why this speaker: where the cue stood and how it named them, e.g. 'cue-after:name', 'cue-before:pronoun',
+    'continues-quote', 'same-paragraph', 'previous-paragraph', 'qa-label'."""
+    confidence: float = 0.0
+    """How sure the attribution is, 0-1 (see CONFIDENCE); below UNSURE the quote goes to an unidentified speaker."""
 
 
 @dataclass
@@ -126,6 +131,18 @@ class _SeenName:
     gender: Gender = "unknown"
     appositive: str | None = None
     """'a 34-year-old nurse at St Mary's' in 'Leah Morgan, a 34-year-old nurse at St Mary's, has worked …'."""
+
+
+# How far each way of finding a speaker is to be trusted: a name in the cue most, a speaker carried over
+# from an earlier paragraph least. `audiobook script` lists the quotes below UNCERTAIN first.
+CONFIDENCE = {
+    "name": 0.95, "qa-label": 0.95, "according-to": 0.9, "new-name": 0.9, "role": 0.85, "description": 0.85,
+    "continues-quote": 0.85, "same-paragraph": 0.8, "pronoun": 0.75, "sentence-before": 0.7,
+    "previous-paragraph": 0.55, "no-cue": 0.0,
+}
+UNCERTAIN = 0.7
+UNSURE = 0.5
+"""Below this a guess is worse than a neutral voice: the quote is heard as an unidentified speaker."""
 
 
 class Attributor:
@@ -141,6 +158,8 @@ class Attributor:
         self._in_interview = False
         self._seen_names: dict[str, _SeenName] = {}
         self._seen_appositives: dict[str, str] = {}
+        self._found_by = "name"
+        """How the last cue's noun phrase was resolved: 'name', 'pronoun', 'role', 'description' or 'new-name'."""
 
     def paragraph(self, text: str) -> list[AttributedSpan]:
         if turn := self._interview_turn(text):
@@ -151,21 +170,33 @@ class Attributor:
         pieces = _narration_pieces(text, spans)
         self._note_mentions(pieces[0])
         speakers: list[Person | None] = []
+        bases: list[str] = []
         for index, span in enumerate(spans):
             before = _clause_before(pieces[index])
             after = _clause_after(pieces[index + 1])
-            speaker = self._cue_after(after) or self._cue_before(before)
-            if speaker is None and index == 0 and continuing:
-                speaker = continuing
-            if speaker is None and not before.strip():
+            basis = "no-cue"
+            if speaker := self._cue_after(after):
+                basis = f"cue-after:{self._found_by}"
+            elif speaker := self._cue_before(before):
+                basis = f"cue-before:{self._found_by}"
+            elif index == 0 and continuing:
+                speaker, basis = continuing, "continues-quote"
+            elif not before.strip():
                 # "A passer-by shouted at the crowd. “Go home!”": the cue is the sentence just before.
-                speaker = self._cue_before(_clause_before(pieces[index].rstrip()[:-1] + " "))
+                if speaker := self._cue_before(_clause_before(pieces[index].rstrip()[:-1] + " ")):
+                    basis = "sentence-before"
             speakers.append(speaker)
+            bases.append(basis)
             self._note_mentions(pieces[index + 1])
-        speakers = self._fill_gaps(speakers)
+        speakers, bases = self._fill_gaps(speakers, bases)
         result = [
-            AttributedSpan(span, speaker, "partial" if _is_partial(text, span) else "full")
-            for span, speaker in zip(spans, speakers)
+            AttributedSpan(span, speaker, "partial" if _is_partial(text, span) else "full", basis=basis,
+                           confidence=_confidence(basis))
+            for span, speaker, basis in zip(spans, speakers, bases)
+        ]
+        # A guess worse than a neutral voice: heard as an unidentified speaker, listed first for the producer.
+        result = [
+            replace(item, speaker=self._unidentified()) if item.confidence < UNSURE else item for item in result
         ]
         if result:
             self._last_speaker = result[-1].speaker or self._last_speaker
@@ -190,7 +221,10 @@ class Attributor:
         else:
             return None
         self._note_mentions(match.group("rest"))
-        return AttributedSpan(Span(match.start("rest"), len(text), "", closed=True), speaker, "full", turn=True)
+        return AttributedSpan(
+            Span(match.start("rest"), len(text), "", closed=True), speaker, "full", turn=True,
+            basis="qa-label", confidence=CONFIDENCE["qa-label"],
+        )
 
     # Which marks hold speech
 
@@ -267,10 +301,17 @@ class Attributor:
     def _resolve(self, noun_phrase: str, appositive: str | None) -> Person | None:
         noun_phrase = noun_phrase.strip(" ,.;:")
         if noun_phrase.lower() in {"he", "she", "they"}:
+            self._found_by = "pronoun"
             return self._pronoun(noun_phrase.lower(), speaking=True)
         if noun_phrase.lower() in {"i", "we", "it"}:
             return None
-        person = self._find(noun_phrase) or self._by_role(noun_phrase) or self._introduce(noun_phrase, appositive)
+        person = self._find(noun_phrase)
+        self._found_by = "name" if _proper_name(noun_phrase) else "description"
+        if person is None and (person := self._by_role(noun_phrase)):
+            self._found_by = "role"
+        if person is None:
+            person = self._introduce(noun_phrase, appositive)
+            self._found_by = "new-name" if not person.described else "description"
         if appositive and not person.described and appositive not in person.aliases:
             person.aliases.append(appositive)
             _learn_gender(person, appositive)
@@ -447,19 +488,22 @@ class Attributor:
             elif person := self._find(words) if kind == "known" else (self._find(words) or self._introduce(words, None)):
                 self._see(person)
 
-    def _fill_gaps(self, speakers: list[Person | None]) -> list[Person | None]:
+    def _fill_gaps(self, speakers: list[Person | None], bases: list[str]) -> tuple[list[Person | None], list[str]]:
         """Quotes with no cue of their own take the speaker of their paragraph, else the last one heard."""
         known = [speaker for speaker in speakers if speaker]
         filled: list[Person | None] = []
-        for index, speaker in enumerate(speakers):
+        filled_bases: list[str] = []
+        for index, (speaker, basis) in enumerate(zip(speakers, bases)):
             if speaker is None:
                 earlier = next((s for s in reversed(filled) if s), None)
                 later = next((s for s in speakers[index + 1:] if s), None)
                 speaker = earlier or later or (known[0] if known else None)
-            if speaker is None:
-                speaker = self._last_speaker or self._unidentified()
-            filled.append(speaker)
-        return filled
+                basis = "same-paragraph" if speaker else basis
+            if speaker is None and self._last_speaker:
+                speaker, basis = self._last_speaker, "previous-paragraph"
+            filled.append(speaker or self._unidentified())
+            filled_bases.append(basis)
+        return filled, filled_bases
 
     def _unidentified(self) -> Person:
         """Who speaks a quote no cue explains: still a voice apart from the narrator's, so it is heard as a quote."""
@@ -468,6 +512,11 @@ class Attributor:
             person = Person(name="an unidentified speaker", described=True)
             self.people.append(person)
         return person
+
+
+def _confidence(basis: str) -> float:
+    """'cue-after:pronoun' is as sure as its resolution; a cue's place matters less than how it named them."""
+    return CONFIDENCE[basis.rsplit(":", 1)[-1]]
 
 
 def _narration_pieces(text: str, spans: list[Span]) -> list[str]:

@@ -65,7 +65,10 @@ def _paragraph_segments(text: str, index: int, attributor: Attributor) -> list[t
         narration = _clean_narration(text[position: span.start - len(span.opener)])
         if narration and not attributed.turn:
             segments.append((Segment("narration", narration, paragraph=index), None))
-        quote = Segment("quote", text[span.start:span.end].strip(), paragraph=index, quote_kind=attributed.kind)
+        quote = Segment(
+            "quote", text[span.start:span.end].strip(), paragraph=index, quote_kind=attributed.kind,
+            basis=attributed.basis, confidence=attributed.confidence,
+        )
         segments.append((quote, attributed.speaker))
         position = span.end + (1 if span.closed else 0)
     narration = _clean_narration(text[position:])

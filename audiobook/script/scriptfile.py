@@ -49,6 +49,7 @@ def script_to_json(script: Script, cast: Cast, lexicon: Lexicon | None = None) -
                 "paragraph": segment.paragraph, "chapter": segment.chapter,
                 "quote_kind": segment.quote_kind, "speech": _heard(segment, lexicon),
                 "cast_voice": cast.voice_for(replace(segment, voice=None)).id if segment.spoken else None,
+                "basis": segment.basis, "confidence": segment.confidence,
             }
             for segment in script.segments
         ],
@@ -114,6 +115,12 @@ class _Fields:
         value = self.value.get(key)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
             raise self._error(key, "must be a whole number or null", value)
+        return value
+
+    def fraction(self, key: str) -> float | None:
+        value = self.value.get(key)
+        if value is not None and (not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1):
+            raise self._error(key, "must be a number from 0 to 1, or null", value)
         return value
 
     def choice(self, key: str, kind: Any, default: Any = None, optional: bool = False) -> Any:
@@ -186,6 +193,7 @@ def _read(document: Any, profile: CastProfile) -> tuple[Script, Cast]:
             paragraph=entry.number("paragraph"), chapter=entry.text("chapter", optional=True),
             quote_kind=entry.choice("quote_kind", QuoteKind, optional=True),
             speech=entry.text("speech", optional=True),
+            basis=entry.text("basis", optional=True), confidence=entry.fraction("confidence"),
         )
         voice_id = entry.text("voice", optional=True)
         if voice_id is not None:
