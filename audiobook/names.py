@@ -1,10 +1,13 @@
-"""Ids and file names made from titles and people's names, and kept apart from those already taken."""
+"""Ids and file names made from titles and people's names, and the list of first names people have."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Collection
+from functools import cache
+from importlib import resources
 
 
 def slug(text: str) -> str:
@@ -20,3 +23,24 @@ def unique(base: str, taken: Collection[str]) -> str:
     while name in taken:
         name, counter = f"{base}-{counter}", counter + 1
     return name
+
+
+def first_name_genders(word: str) -> set[str]:
+    """The gender codes the first-name list gives a word (M, 1M, ?M, F, 1F, ?F, ?); empty when it is no
+    first name, or when the list (gender-guesser's, `pip install audiobook[names]`) is not installed."""
+    return _first_names().get(word.lower(), set())
+
+
+@cache
+def _first_names() -> dict[str, set[str]]:
+    """Lines are a code and a name in fixed columns; '=' lines pair equivalent names and say nothing of gender."""
+    try:
+        text = (resources.files("gender_guesser") / "data" / "nam_dict.txt").read_text(encoding="iso-8859-1")
+    except ModuleNotFoundError:
+        return {}
+    codes: dict[str, set[str]] = defaultdict(set)
+    for line in text.splitlines():
+        code = line[:2].strip()
+        if code and code not in ("#", "="):
+            codes[line[3:29].rstrip().lower()].add(code)
+    return codes

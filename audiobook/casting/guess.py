@@ -9,11 +9,9 @@ nam_dict, `pip install audiobook[names]`), and guesses only when every entry for
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from functools import cache
-from importlib import resources
 
 from audiobook.model import Gender, Speaker
+from audiobook.names import first_name_genders
 
 _MALE, _FEMALE = {"M", "1M", "?M"}, {"F", "1F", "?F"}
 _DESCRIPTION = re.compile(r"^(a|an|the|one)\s", re.IGNORECASE)
@@ -24,25 +22,9 @@ def guess_gender(speaker: Speaker) -> Gender | None:
     words = speaker.name.split()
     if speaker.gender != "unknown" or len(words) < 2 or _DESCRIPTION.match(speaker.name):
         return None  # a known gender, a one-word name or organisation, or a description such as "a teacher"
-    codes = _names().get(words[0].lower(), set())
+    codes = first_name_genders(words[0])
     if codes and codes <= _MALE:
         return "male"
     if codes and codes <= _FEMALE:
         return "female"
     return None
-
-
-@cache
-def _names() -> dict[str, set[str]]:
-    """Each first name's gender codes. Lines are a code (M, 1M, ?M, F, 1F, ?F, ? for either) and a
-    name in fixed columns; '=' lines pair equivalent names and say nothing of gender."""
-    try:
-        text = (resources.files("gender_guesser") / "data" / "nam_dict.txt").read_text(encoding="iso-8859-1")
-    except ModuleNotFoundError:
-        return {}
-    codes: dict[str, set[str]] = defaultdict(set)
-    for line in text.splitlines():
-        code = line[:2].strip()
-        if code and code not in ("#", "="):
-            codes[line[3:29].rstrip().lower()].add(code)
-    return codes

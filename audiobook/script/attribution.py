@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from audiobook.model import Gender, QuoteKind
+from audiobook.names import first_name_genders
 from audiobook.script.quotes import Span, find_spans
 
 _VERBS = (
@@ -39,7 +40,10 @@ _PLACE_AND_BODY_WORDS = {
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
     "April", "May", "June", "July", "August", "September", "October", "November", "December", "North", "South",
     "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Lighthouse", "Crisis", "Rights",
+    "Hill", "Hills", "Park", "Green", "Place", "Hall", "Town", "Village", "Estate", "Bridge", "Market",
 }
+# Always a place after a name, never a surname: "Florence Close", "Station Road".
+_STREET_WORDS = {"Street", "Road", "Close", "Lane", "Avenue", "Drive", "Way", "Square", "Gardens", "Crescent", "Terrace"}
 # Capitalised words; an apostrophe only inside a name ("O'Brien"), never the possessive 's ("Price's").
 _NAME_WORD = r"[A-Z][a-z\-]*(?:[’'][A-Z][a-z\-]+)?"
 _FULL_NAME = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}\b")
@@ -92,6 +96,15 @@ _MALE_WORDS = {
     "councilman", "gentleman", "grandpa", "stepfather", "fiancé", "duke", "earl", "baron", "emperor",
 }
 _NOT_ROLE_WORDS = {"in", "at", "on", "of", "to", "from", "with", "by", "for", "and", "or", "that", "than", "about", "into"}
+# Words news uses for a person it has just named: "the pensioner", "the 46-year-old", "the father-of-two".
+_EPITHET = re.compile(
+    r"^the\s+(?:[\w-]+\s+)?(pensioner|\d+-year-old|father|mother|father-of-\w+|mother-of-\w+|grandfather|"
+    r"grandmother|widow|widower|teenager|man|woman|boy|girl|mum|dad|husband|wife|victim|motorist|driver|"
+    r"campaigner|businessman|businesswoman|resident|youngster|veteran|singer|actor|actress|star|player|striker|"
+    r"midfielder|defender|goalkeeper|coach|manager|boss|pupil|student|worker|owner)$",
+    re.IGNORECASE,
+)
+_RELATIVE = re.compile(r"^(who|whom|whose|which|where|when)\b", re.IGNORECASE)
 _DETERMINERS = re.compile(r"^(a|an|the|one|another)\s+", re.IGNORECASE)
 
 
@@ -307,7 +320,7 @@ class Attributor:
             return None
         person = self._find(noun_phrase)
         self._found_by = "name" if _proper_name(noun_phrase) else "description"
-        if person is None and (person := self._by_role(noun_phrase)):
+        if person is None and (person := self._by_role(noun_phrase) or self._by_epithet(noun_phrase)):
             self._found_by = "role"
         if person is None:
             person = self._introduce(noun_phrase, appositive)
@@ -379,6 +392,25 @@ class Attributor:
                 _learn_gender(person, entry.appositive)
                 return person
         return None
+
+    def _by_epithet(self, noun_phrase: str) -> Person | None:
+        """'The pensioner said …', 'the 46-year-old added': news names a person it has just named by what
+        they are. The most recent named person whose gender fits is meant."""
+        match = _EPITHET.match(noun_phrase.strip())
+        if not match:
+            return None
+        holder = Person(name=noun_phrase)
+        _learn_gender(holder, noun_phrase)
+        person = next((
+            person for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True)
+            if not person.described and person.gender in ("unknown", holder.gender) or (
+                not person.described and holder.gender == "unknown")
+        ), None)
+        if person is not None and noun_phrase not in person.aliases:
+            person.aliases.append(noun_phrase)
+            if person.gender == "unknown":
+                person.gender = holder.gender
+        return person
 
     def _introduce(self, noun_phrase: str, appositive: str | None) -> Person:
         name = _proper_name(noun_phrase)
@@ -570,7 +602,10 @@ def _subject_phrase(left: str) -> tuple[str, str | None] | None:
     noun_phrase = re.split(rf"[,;:()]|\band\b|\bthat\b|\bbut\b|\b(?:{_VERBS})\b", left)[-1].strip()
     if not _looks_like_speaker(noun_phrase):
         return None
-    # "The council leader, Anne Handley, told …": the name in apposition is who spoke.
+    # "The council leader, Anne Handley, told …": the name in apposition is who spoke; in "The pensioner,
+    # who lives in South Street, said" the relative clause only describes them.
+    if appositive and _RELATIVE.match(appositive):
+        return noun_phrase, None
     if appositive and _DETERMINERS.match(noun_phrase) and _is_full_name(appositive) and not _DETERMINERS.match(appositive):
         noun_phrase, appositive = appositive, noun_phrase
     return noun_phrase, appositive
@@ -649,7 +684,10 @@ def _proper_name(noun_phrase: str) -> str | None:
 def _could_be_personal_name(name: str, following: str) -> bool:
     """'Tom Reid' yes; 'Fair Isle', 'American University', 'Yerevan-based …' no."""
     words = name.split()
-    if words[0] in _NOT_FIRST_NAMES or any(word in _PLACE_AND_BODY_WORDS for word in words):
+    if words[0] in _NOT_FIRST_NAMES or words[-1] in _STREET_WORDS:
+        return False
+    # "Nicky Southern", "Tom Hall": a first name makes the rest a surname, whatever else it could be.
+    if any(word in _PLACE_AND_BODY_WORDS for word in words) and not first_name_genders(words[0]):
         return False
     return not following.startswith(("-", "’s", "'s")) or len(words) >= 2
 
