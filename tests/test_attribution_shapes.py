@@ -78,3 +78,16 @@ def test_script_lists_the_uncertain_quotes_first(tmp_path):
     output = CliRunner().invoke(main, ["script", str(article)]).output.splitlines()
     assert output[1] == "check first: 1 quote(s) whose speaker is uncertain"
     assert "?quote" in output[2] and "Nothing changes." in output[2]
+
+
+def test_a_numbered_interview_alternates_interviewer_and_interviewee():
+    script = build_script(extract(
+        "The actress has taken over the lead in a West End hit\n\n1. What made you want to act?\n\n"
+        "I was a childhood show-off.\n\nSo I did loads of school plays.\n\n2. What was your first break?\n\n"
+        "A film with a famous director.\n"
+    ))
+    names = {speaker.id: speaker.name for speaker in script.speakers}
+    turns = [(names[s.speaker], s.text) for s in script.segments if s.role == "quote"]
+    assert [name for name, _ in turns][-5:] == ["the interviewer", "The actress", "The actress", "the interviewer",
+                                               "The actress"]
+    assert turns[-1][1] == "A film with a famous director."

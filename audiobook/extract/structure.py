@@ -188,7 +188,8 @@ def _header(lines: list[Line], index: int, metadata: Metadata) -> tuple[_Header,
 
 def _looks_like_standfirst(lines: list[Line], index: int) -> bool:
     text = lines[index].text
-    if text[0] in QUOTE_OPENERS or len(text.split()) > 45:
+    # A quote, a long paragraph, or the first question of a numbered interview ("1. Where did you grow up?").
+    if text[0] in QUOTE_OPENERS or len(text.split()) > 45 or re.match(r"\d{1,2}[.)]\s.*\?$", text):
         return False
     following = lines[index + 1].text if index + 1 < len(lines) else ""
     return bool(parse_date(following) or _BYLINE.match(following)) or len(text.split()) <= 35

@@ -104,6 +104,12 @@ _EPITHET = re.compile(
     r"midfielder|defender|goalkeeper|coach|manager|boss|pupil|student|worker|owner)$",
     re.IGNORECASE,
 )
+_NUMBERED_QUESTION = re.compile(r"^\d{1,2}[.)]\s+(?P<question>\S.*\?)\s*$")
+# "The three-time Olivier winner stars opposite …": who a numbered interview is with.
+_INTERVIEWEE = re.compile(
+    r"^((?:The|A|An)\s+[\w’'-]+(?:\s+[\w’'-]+){0,4}?)\s+"
+    r"(?:has|have|had|is|was|stars|plays|talks|speaks|returns|opens|takes|joins|reveals|tells|shares|answers)\b"
+)
 _RELATIVE = re.compile(r"^(who|whom|whose|which|where|when)\b", re.IGNORECASE)
 _DETERMINERS = re.compile(r"^(a|an|the|one|another)\s+", re.IGNORECASE)
 
@@ -161,8 +167,13 @@ UNSURE = 0.5
 class Attributor:
     """Reads an article's paragraphs in order and attributes each quotation to a person."""
 
-    def __init__(self, interviewer: str | None = None) -> None:
+    def __init__(self, interviewer: str | None = None, about: list[str] | None = None) -> None:
+        """``interviewer`` is the byline; ``about`` the article's title and standfirst, which in a numbered
+        interview ("The actress has taken over from …") say who answers."""
         self.people: list[Person] = []
+        self._interviewee_description = next(filter(None, map(_leading_description, about or [])), None)
+        self._interviewee: Person | None = None
+        self._numbered_interview = False
         self._clock = 0
         self._last_speaker: Person | None = None
         self._open_quote: Person | None = None
@@ -175,7 +186,7 @@ class Attributor:
         """How the last cue's noun phrase was resolved: 'name', 'pronoun', 'role', 'description' or 'new-name'."""
 
     def paragraph(self, text: str) -> list[AttributedSpan]:
-        if turn := self._interview_turn(text):
+        if turn := self._interview_turn(text) or self._numbered_turn(text):
             return [turn]
         spans = [span for span in find_spans(text) if self._is_speech(text, span)]
         continuing = self._open_quote if spans and not text[: spans[0].start - 1].strip() else None
@@ -236,6 +247,28 @@ class Attributor:
         self._note_mentions(match.group("rest"))
         return AttributedSpan(
             Span(match.start("rest"), len(text), "", closed=True), speaker, "full", turn=True,
+            basis="qa-label", confidence=CONFIDENCE["qa-label"],
+        )
+
+    def _numbered_turn(self, text: str) -> AttributedSpan | None:
+        """'1. Where did you grow up?' is the interviewer; the unmarked paragraphs after it are the answer."""
+        if question := _NUMBERED_QUESTION.match(text):
+            self._numbered_interview = True
+            speaker = self._interviewer or Person(name=self._interviewer_name or "the interviewer", aliases=["Q"])
+            if self._interviewer is None:
+                self._interviewer = speaker
+                self.people.append(speaker)
+            start = question.start("question")
+        elif self._numbered_interview and not any(mark in text for mark in "“”\""):
+            if self._interviewee is None:
+                self._interviewee = Person(name=self._interviewee_description or "the interviewee", described=True)
+                _learn_gender(self._interviewee, self._interviewee.name)
+                self.people.append(self._interviewee)
+            speaker, start = self._interviewee, 0
+        else:
+            return None
+        return AttributedSpan(
+            Span(start, len(text), "", closed=True), speaker, "full", turn=True,
             basis="qa-label", confidence=CONFIDENCE["qa-label"],
         )
 
@@ -544,6 +577,11 @@ class Attributor:
             person = Person(name="an unidentified speaker", described=True)
             self.people.append(person)
         return person
+
+
+def _leading_description(text: str) -> str | None:
+    match = _INTERVIEWEE.match(text.strip())
+    return match.group(1) if match else None
 
 
 def _confidence(basis: str) -> float:

@@ -17,7 +17,7 @@ MOST_STORY_CHAPTERS = 60
 
 
 def build_script(article: Article) -> Script:
-    attributor = Attributor(interviewer=article.byline)
+    attributor = Attributor(interviewer=article.byline, about=[article.title, article.subtitle or ""])
     spoken_by: list[tuple[Segment, Person | None]] = []
     for index, block in enumerate(article.blocks):
         if block.kind == "paragraph":
