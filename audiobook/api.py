@@ -136,7 +136,7 @@ def render_prepared(
         description=script.subtitle, transcript=text, source_url=script.source_url,
         cover_png=plain_cover(script.title, script.publication),
     )
-    cache = ClipCache(options.cache_dir)
+    cache = ClipCache(options.cache_dir).open()
     synthesis = Synthesis(script, prepared.cast, cache, prepared.lexicon)
     chunks = plan_chunks(script)
     keys = [_chunk_key(chunk, synthesis, options.bitrate) for chunk in chunks]
@@ -192,7 +192,7 @@ def say(prepared: Prepared, number: int, output: Path, options: Options = Option
         raise InputError(f"{prepared.name}: there is no segment {number}; segments are numbered 0 to {len(segments) - 1}")
     if not segments[number].spoken:
         raise InputError(f"{prepared.name}: segment {number} is not spoken (\"spoken\": false)")
-    synthesis = Synthesis(prepared.script, prepared.cast, ClipCache(options.cache_dir), prepared.lexicon)
+    synthesis = Synthesis(prepared.script, prepared.cast, ClipCache(options.cache_dir).open(), prepared.lexicon)
     with Workers(1) as workers:
         clip = next(synthesis.clips(workers, [number]))
     _check_writable(output)

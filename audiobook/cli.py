@@ -23,7 +23,7 @@ from audiobook import __version__
 from audiobook.casting.audition import audition as audition_cast
 from audiobook.casting.profile import CastProfile, load_profile
 from audiobook.speech.engines import engine_names, load_engine
-from audiobook.errors import AudiobookError, OutputError
+from audiobook.errors import AudiobookError, InputError, OutputError
 from audiobook.api import Options, Outcome, prepare, render as render_article, render_many, say as say_segment
 from audiobook.publish.publisher import publish as publish_articles
 from audiobook.publish.serve import make_server
@@ -36,6 +36,13 @@ _BITRATE = click.option(
 _CAST = click.option(
     "--cast", "cast_path", type=click.Path(path_type=Path), help="Cast file (TOML) naming the voices to use.",
 )
+
+
+def _cache_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    # An empty value is an unset shell variable, not a wish to fill the current folder with cache files.
+    if value == "":
+        raise InputError("--cache-dir is empty; give a folder, or leave the option out for the user cache")
+    return Path(value) if value is not None else None
 
 
 class _Command(click.Group):
@@ -87,7 +94,7 @@ def main() -> None:
 @click.option("--jobs", type=click.IntRange(1, 256), help="Parallel synthesis workers (default: one per core).")
 @_BITRATE
 @click.option("--publication", help="Publication name for the artist and album tags.")
-@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder (default: the user cache).")
+@click.option("--cache-dir", type=click.Path(), callback=_cache_dir, help="Clip cache folder (default: the user cache).")
 @click.option("--epub", is_flag=True, help="Also write OUT.epub: a talking book, text and audio in sync.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the MP3 paths.")
 def render(
@@ -236,7 +243,7 @@ def _print_script(document: dict) -> None:
 @_OVERRIDES
 @_LEXICON
 @_RATE
-@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder (default: the user cache).")
+@click.option("--cache-dir", type=click.Path(), callback=_cache_dir, help="Clip cache folder (default: the user cache).")
 def say(
     article: str, number: int, output: Path | None, cast_path: Path | None, overrides_path: Path | None,
     lexicon_path: Path | None, rate: int | None, cache_dir: Path | None,
@@ -322,7 +329,7 @@ def voices(cast_path: Path | None, engine_name: str, audition: bool, output_dir:
 @click.option("--rate", type=click.IntRange(80, 500), help="Narrator's words per minute; other voices follow.")
 @click.option("--jobs", type=click.IntRange(1, 256), help="Parallel synthesis workers (default: one per core).")
 @_BITRATE
-@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder (default: the user cache).")
+@click.option("--cache-dir", type=click.Path(), callback=_cache_dir, help="Clip cache folder (default: the user cache).")
 def publish(
     articles: tuple[str, ...], feed_dir: Path, base_url: str | None, cast_path: Path | None, rate: int | None,
     jobs: int | None, bitrate: str, cache_dir: Path | None,

@@ -4,6 +4,10 @@ The key covers everything that changes the sound, so a clip is synthesized once 
 every later render that asks for the same words in the same voice; encoded chunks (a
 paragraph's clips and pauses as MP3) are kept the same way. Files are written to a temporary
 name and renamed, so two renders at once never see half a file.
+
+The cache deletes only what it can prove it wrote: everything lives in its own subfolder
+(``audiobook-clips``) that carries a marker file, and pruning touches only files of its own
+naming scheme in there, so pointing the cache at a home or shared folder can never cost a file.
 """
 
 from __future__ import annotations
@@ -12,16 +16,24 @@ import hashlib
 import io
 import json
 import os
+import re
 import wave
 from dataclasses import asdict
 from pathlib import Path
 
 import platformdirs
 
+from audiobook.errors import InputError, OutputError
 from audiobook.files import write_atomically
 from audiobook.model import Voice
 
 DEFAULT_LIMIT_BYTES = 2 * 1024**3
+STORE_NAME = "audiobook-clips"
+MARKER_NAME = "CACHEDIR.TAG"
+# The Cache Directory Tagging Specification's signature: backup tools skip the folder too.
+MARKER_TEXT = "Signature: 8a477f597d28d172789f06886806bc55\n# audiobook clip cache: files here are made and pruned by audiobook.\n"
+_OUR_ENTRY = re.compile(r"[0-9a-f]{64}\.(wav|mp3|json)")
+_OUR_SHARD = re.compile(r"[0-9a-f]{2}")
 
 
 def default_cache_dir() -> Path:
@@ -33,7 +45,34 @@ def default_cache_dir() -> Path:
 class ClipCache:
     def __init__(self, folder: Path | None = None, limit_bytes: int = DEFAULT_LIMIT_BYTES) -> None:
         self.folder = folder or default_cache_dir()
+        self.store = self.folder / STORE_NAME
         self.limit_bytes = limit_bytes
+
+    def open(self) -> ClipCache:
+        """Make sure the cache folder can hold the cache, as one named error if it cannot."""
+        if self.folder.exists() and not self.folder.is_dir():
+            raise InputError(f"cache folder {self.folder} is a file, not a folder; choose another --cache-dir")
+        try:
+            self._claim_store()
+            probe = self.store / f".probe.{os.getpid()}"
+            probe.touch()
+            probe.unlink()
+        except OSError as error:
+            raise OutputError(
+                f"cache folder {self.folder} is not writable ({error.strerror}); "
+                "point --cache-dir or AUDIOBOOK_CACHE at a writable folder"
+            ) from None
+        return self
+
+    def _claim_store(self) -> None:
+        """Create our subfolder with its marker; refuse a same-named folder that we did not make."""
+        marker = self.store / MARKER_NAME
+        if marker.is_file():
+            return
+        self.store.mkdir(parents=True, exist_ok=True)
+        if any(self.store.iterdir()):
+            raise InputError(f"{self.store} exists but is not an audiobook cache (no {MARKER_NAME}); choose another --cache-dir")
+        write_atomically(marker, MARKER_TEXT.encode())
 
     @staticmethod
     def key(engine_version: str, voice: Voice, text: str) -> str:
@@ -42,7 +81,7 @@ class ClipCache:
         return hashlib.sha256(material.encode()).hexdigest()
 
     def path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.wav"
+        return self.store / key[:2] / f"{key}.wav"
 
     def get(self, key: str) -> Path | None:
         path = self.path(key)
@@ -53,6 +92,7 @@ class ClipCache:
 
     def put(self, key: str, pcm: bytes, sample_rate: int) -> Path:
         path = self.path(key)
+        self._claim_store()
         path.parent.mkdir(parents=True, exist_ok=True)
         buffer = io.BytesIO()
         with wave.open(buffer, "wb") as out:
@@ -65,7 +105,7 @@ class ClipCache:
 
     def get_chunk(self, key: str) -> tuple[bytes, list[int]] | None:
         """An encoded chunk and its clips' lengths in samples, if this exact chunk was encoded before."""
-        mp3, lengths = self.folder / key[:2] / f"{key}.mp3", self.folder / key[:2] / f"{key}.json"
+        mp3, lengths = self.store / key[:2] / f"{key}.mp3", self.store / key[:2] / f"{key}.json"
         try:
             data, clip_lengths = mp3.read_bytes(), json.loads(lengths.read_text())
         except (FileNotFoundError, json.JSONDecodeError):
@@ -74,25 +114,31 @@ class ClipCache:
         return data, clip_lengths
 
     def put_chunk(self, key: str, mp3: bytes, clip_lengths: list[int]) -> None:
-        folder = self.folder / key[:2]
+        self._claim_store()
+        folder = self.store / key[:2]
         folder.mkdir(parents=True, exist_ok=True)
         # The lengths first: a chunk counts as cached only once its MP3 is in place.
         write_atomically(folder / f"{key}.json", json.dumps(clip_lengths).encode())
         write_atomically(folder / f"{key}.mp3", mp3)
 
     def prune(self) -> int:
-        """Remove the least recently used clips until the cache fits its limit; returns how many went."""
-        if not self.folder.exists():
+        """Remove the least recently used entries until the cache fits its limit; returns how many went.
+
+        Only files of our own naming in our own marked subfolder count; symbolic links are never followed."""
+        if not (self.store / MARKER_NAME).is_file():
             return 0
         entries = []
-        for path in self.folder.glob("*/*.*"):
-            if path.suffix == ".part":
-                continue  # another render's file still being written
-            try:
-                stat = path.stat()
-            except FileNotFoundError:  # Another render pruned it first.
+        for shard in os.scandir(self.store):
+            if not (_OUR_SHARD.fullmatch(shard.name) and shard.is_dir(follow_symlinks=False)):
                 continue
-            entries.append((stat.st_mtime, stat.st_size, path))
+            for entry in os.scandir(shard.path):
+                if not (_OUR_ENTRY.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)):
+                    continue  # not ours, or another render's file still being written
+                try:
+                    stat = entry.stat(follow_symlinks=False)
+                except FileNotFoundError:  # Another render pruned it first.
+                    continue
+                entries.append((stat.st_mtime, stat.st_size, Path(entry.path)))
         total = sum(size for _, size, _ in entries)
         removed = 0
         for _, size, path in sorted(entries):
@@ -102,4 +148,3 @@ class ClipCache:
             total -= size
             removed += 1
         return removed
-

@@ -1,0 +1,89 @@
+"""The clip cache deletes only what it wrote, and a cache folder it cannot use is one named error.
+
+Every test runs the real command in a temporary home folder, never the real one."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from audiobook.speech.cache import MARKER_NAME, STORE_NAME, ClipCache
+from tests.helpers import SHORT
+
+
+def audiobook(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache")}
+    env.pop("AUDIOBOOK_CACHE", None)
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "audiobook"), *args], capture_output=True, text=True, env=env, cwd=home, timeout=600,
+    )
+
+
+def test_pruning_never_deletes_the_users_files_in_the_cache_folder(tmp_path):
+    """The issue's reproduction: a 3 GB video and a thesis in the folder named as the cache survive."""
+    home = tmp_path / "p"
+    (home / "Documents").mkdir(parents=True)
+    (home / "Videos").mkdir()
+    thesis, video = home / "Documents" / "thesis.pdf", home / "Videos" / "holiday.mp4"
+    thesis.write_text("x\n")
+    subprocess.run(["truncate", "-s", "3G", str(video)], check=True)
+    subprocess.run(["touch", "-d", "2020-01-01", str(thesis), str(video)], check=True)
+    result = audiobook("render", str(SHORT), "-o", str(tmp_path / "x.mp3"), "--cache-dir", str(home), home=home)
+    assert result.returncode == 0, result.stderr
+    assert thesis.read_text() == "x\n"
+    assert video.stat().st_size == 3 * 1024**3
+    # Everything the cache made sits in its own marked subfolder.
+    assert sorted(path.name for path in home.iterdir()) == sorted(["Documents", STORE_NAME, "Videos"])
+    assert (home / STORE_NAME / MARKER_NAME).is_file()
+
+
+def test_pruning_skips_files_not_of_its_own_naming_inside_its_own_folder(tmp_path):
+    cache = ClipCache(tmp_path, limit_bytes=0)
+    ours = cache.put("ab" * 32, bytes(1000), 22050)
+    strangers = [cache.store / "ab" / "notes.txt", cache.store / "zz" / f"{'cd' * 32}.wav", tmp_path / "ab" / f"{'ab' * 31}00.wav"]
+    for stranger in strangers:
+        stranger.parent.mkdir(parents=True, exist_ok=True)
+        stranger.write_bytes(bytes(5000))
+    assert cache.prune() == 1
+    assert not ours.exists()
+    assert all(stranger.exists() for stranger in strangers)
+
+
+def test_a_same_named_folder_without_the_marker_is_not_taken_over(tmp_path):
+    (tmp_path / STORE_NAME).mkdir()
+    (tmp_path / STORE_NAME / "mine.txt").write_text("keep")
+    result = audiobook("render", str(SHORT), "-o", str(tmp_path / "x.mp3"), "--cache-dir", str(tmp_path), home=tmp_path)
+    assert result.returncode == 2
+    assert "not an audiobook cache" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert (tmp_path / STORE_NAME / "mine.txt").read_text() == "keep"
+
+
+def test_an_empty_cache_dir_is_a_one_line_error_and_writes_nothing(tmp_path):
+    result = audiobook("render", str(SHORT), "-o", str(tmp_path / "out" / "x.mp3"), "--cache-dir", "", home=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == ["audiobook: --cache-dir is empty; give a folder, or leave the option out for the user cache"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_cache_dir_that_is_a_file_is_a_one_line_error(tmp_path):
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("mine")
+    result = audiobook("render", str(SHORT), "-o", str(tmp_path / "x.mp3"), "--cache-dir", str(not_a_folder), home=tmp_path)
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1 and "is a file, not a folder" in result.stderr
+    assert "internal error" not in result.stderr
+    assert not_a_folder.read_text() == "mine"
+    assert not (tmp_path / "x.mp3").exists()
+
+
+def test_a_cache_folder_that_cannot_be_written_is_a_one_line_named_error(tmp_path):
+    """Our subfolder's name taken by a file makes the folder unusable, as a read-only one is
+    (the tests run as root, for whom file modes do not stop a write)."""
+    (tmp_path / STORE_NAME).write_text("mine")
+    result = audiobook("render", str(SHORT), "-o", str(tmp_path / "x.mp3"), "--cache-dir", str(tmp_path), home=tmp_path)
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1 and "is not writable" in result.stderr, result.stderr
+    assert (tmp_path / STORE_NAME).read_text() == "mine"
+    assert not (tmp_path / "x.mp3").exists()
