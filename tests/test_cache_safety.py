@@ -5,12 +5,14 @@ Every test runs the real command in a temporary home folder, never the real one.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from audiobook.speech.cache import MARKER_NAME, STORE_NAME, ClipCache
 from tests.helpers import SHORT
+from tests.mp3util import decode
 
 
 def audiobook(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
@@ -87,3 +89,50 @@ def test_a_cache_folder_that_cannot_be_written_is_a_one_line_named_error(tmp_pat
     assert len(result.stderr.splitlines()) == 1 and "is not writable" in result.stderr, result.stderr
     assert (tmp_path / STORE_NAME).read_text() == "mine"
     assert not (tmp_path / "x.mp3").exists()
+
+
+def damage_every_entry(store: Path) -> dict[str, int]:
+    """Flip a byte in every clip, truncate every chunk MP3, corrupt or delete the chunk lengths."""
+    damaged = {"clips": 0, "chunks": 0}
+    for index, path in enumerate(sorted(store.glob("*/*.*"))):
+        data = path.read_bytes()
+        if path.suffix == ".wav":
+            middle = len(data) // 2
+            path.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:])
+            damaged["clips"] += 1
+        elif path.suffix == ".mp3":
+            path.write_bytes(data[: len(data) // 3])
+            damaged["chunks"] += 1
+        elif path.suffix == ".json":
+            if index % 2:
+                path.unlink()
+            else:
+                path.write_text(data.decode().replace("]", ", 1]"))
+    return damaged
+
+
+def synthesized(result: subprocess.CompletedProcess[str]) -> int:
+    assert result.returncode == 0, result.stderr
+    return int(re.search(r"(\d+) clips synthesized", result.stderr).group(1))
+
+
+def test_a_damaged_cache_is_discarded_and_the_episode_matches_a_fresh_render(tmp_path):
+    """Whole commands, as users run them (one render in one process is not repeatable sample for sample)."""
+    cache, fresh_cache = tmp_path / "cache", tmp_path / "fresh-cache"
+    made = synthesized(audiobook("render", str(SHORT), "-o", str(tmp_path / "first.mp3"), "--cache-dir", str(cache), home=tmp_path))
+    damaged = damage_every_entry(cache / STORE_NAME)
+    assert damaged["clips"] == made and damaged["chunks"] > 0
+    again = audiobook("render", str(SHORT), "-o", str(tmp_path / "again.mp3"), "--cache-dir", str(cache), home=tmp_path)
+    fresh = audiobook("render", str(SHORT), "-o", str(tmp_path / "fresh.mp3"), "--cache-dir", str(fresh_cache), home=tmp_path)
+    # Every damaged clip was thrown away and synthesized again, each reported once.
+    assert synthesized(again) == synthesized(fresh) == made
+    discards = [line for line in again.stderr.splitlines() if "discarded" in line]
+    assert len(discards) == len(set(discards)) >= damaged["clips"] + damaged["chunks"]
+    signal_again, rate_again = decode(tmp_path / "again.mp3")
+    signal_fresh, rate_fresh = decode(tmp_path / "fresh.mp3")
+    assert rate_again == rate_fresh and len(signal_again) == len(signal_fresh) > 0
+    for sidecar in (".txt", ".chapters.json", ".vtt"):
+        assert (tmp_path / f"again{sidecar}").read_text() == (tmp_path / f"fresh{sidecar}").read_text()
+    # The cache is whole again: a third render uses it without synthesizing anything.
+    third = audiobook("render", str(SHORT), "-o", str(tmp_path / "third.mp3"), "--cache-dir", str(cache), home=tmp_path)
+    assert synthesized(third) == 0
