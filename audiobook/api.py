@@ -126,6 +126,9 @@ def render_prepared(
 ) -> Episode:
     """Render a script with its cast: the part of `render` after the article is understood."""
     script = prepared.script
+    if output.suffix.lower() != ".mp3":
+        # Refused, not renamed: scripts look for the file they named.
+        raise OutputError(f"{output}: an episode is an MP3; give a file name ending in .mp3")
     if not any(segment.spoken for segment in script.segments):
         raise InputError(f"{prepared.name}: every segment is skipped; an episode with nothing to hear is not written")
     _check_writable(output)
@@ -219,14 +222,31 @@ def render_many(
     a distributed engine would run, with the clip cache on shared storage.
     """
     outcomes: list[Outcome] = []
+    taken: set[Path] = set()
     with Workers(options.jobs) as workers:
         for location in locations:
             report = (lambda done, total, where=location: progress(where, done, total)) if progress else None
             try:
-                outcomes.append(Outcome(location, render(location, None, options, workers, report)))
+                prepared = prepare(location, options)
+                output = _unused(default_output(prepared, options.output_dir), taken)
+                taken.add(output)
+                outcomes.append(Outcome(location, render_prepared(prepared, output, options, workers, report)))
             except AudiobookError as error:
                 outcomes.append(Outcome(location, error=error))
+            except Exception as error:  # noqa: BLE001 - each article is its own unit of failure
+                log.debug("%s: unexpected error", location, exc_info=True)
+                outcomes.append(Outcome(location, error=AudiobookError(
+                    f"{location}: internal error: {type(error).__name__}: {error}")))
     return outcomes
+
+
+def _unused(output: Path, taken: set[Path]) -> Path:
+    """Two articles with the same headline in one batch get NAME.mp3 and NAME-2.mp3, as publish numbers them."""
+    candidate, number = output, 2
+    while candidate in taken:
+        candidate = output.with_name(f"{output.stem}-{number}{output.suffix}")
+        number += 1
+    return candidate
 
 
 def _chunk_key(chunk: Chunk, synthesis: Synthesis, bitrate: int) -> str:

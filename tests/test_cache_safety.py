@@ -136,3 +136,52 @@ def test_a_damaged_cache_is_discarded_and_the_episode_matches_a_fresh_render(tmp
     # The cache is whole again: a third render uses it without synthesizing anything.
     third = audiobook("render", str(SHORT), "-o", str(tmp_path / "third.mp3"), "--cache-dir", str(cache), home=tmp_path)
     assert synthesized(third) == 0
+
+
+def test_an_output_name_not_ending_in_mp3_is_refused(tmp_path):
+    for name in ("episode.wav", "episode"):
+        result = audiobook("render", str(SHORT), "-o", str(tmp_path / name), "--cache-dir", str(tmp_path / "c"), home=tmp_path)
+        assert result.returncode == 2
+        assert result.stderr.splitlines() == [f"audiobook: {tmp_path / name}: an episode is an MP3; give a file name ending in .mp3"]
+        assert not (tmp_path / name).exists()
+
+
+def test_two_articles_with_the_same_headline_in_one_batch_get_distinct_files(tmp_path):
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text("Council Approves Budget\n\nThe council approved the budget on Monday after a long debate.\n\n"
+                     "Members argued for six hours about the cost of the new library.\n")
+    second.write_text("Council Approves Budget\n\nA different town's council approved its budget on Tuesday.\n\n"
+                      "Nobody spoke against it, and the meeting ended early.\n")
+    result = audiobook("render", str(first), str(second), "--output-dir", str(tmp_path / "out"),
+                       "--cache-dir", str(tmp_path / "c"), home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    printed = [Path(line) for line in result.stdout.splitlines()]
+    assert [path.name for path in printed] == ["council-approves-budget.mp3", "council-approves-budget-2.mp3"]
+    assert "Monday" in printed[0].with_suffix(".txt").read_text()
+    assert "Tuesday" in printed[1].with_suffix(".txt").read_text()
+
+
+def test_an_unexpected_error_in_one_article_does_not_abort_the_batch(tmp_path, monkeypatch):
+    """A fault injected into one article's render (a fake: no real input makes the library fail unexpectedly)."""
+    from click.testing import CliRunner
+
+    import audiobook.api
+    from audiobook.cli import main
+
+    broken, fine = tmp_path / "broken.txt", tmp_path / "fine.txt"
+    broken.write_text("Broken Story\n\nThis one fails in the middle of its render.\n\nIts second paragraph is never heard.\n")
+    fine.write_text("Fine Story\n\nThis one renders as it should.\n\nIts second paragraph is heard too.\n")
+    real_render = audiobook.api.render_prepared
+
+    def failing_render(prepared, output, *args, **kwargs):
+        if prepared.script.title == "Broken Story":
+            raise ZeroDivisionError("division by zero")
+        return real_render(prepared, output, *args, **kwargs)
+
+    monkeypatch.setattr(audiobook.api, "render_prepared", failing_render)
+    result = CliRunner().invoke(main, ["render", str(broken), str(fine), "--output-dir", str(tmp_path / "out"),
+                                       "--cache-dir", str(tmp_path / "c"), "-q"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"audiobook: {broken}: internal error: ZeroDivisionError: division by zero"]
+    assert result.stdout.splitlines() == [str(tmp_path / "out" / "fine-story.mp3")]
+    assert (tmp_path / "out" / "fine-story.mp3").stat().st_size > 0
