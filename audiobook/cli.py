@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -38,6 +39,14 @@ _CAST = click.option(
 )
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (what timeout, Celery and Airflow send), unwound like Ctrl-C so temporary files go."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def _cache_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
     # An empty value is an unset shell variable, not a wish to fill the current folder with cache files.
     if value == "":
@@ -58,6 +67,9 @@ class _Command(click.Group):
             # The reader went away (`audiobook script … | head`): stop quietly, as other tools do.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
+        except _Terminated:
+            click.echo("audiobook: terminated", err=True)
+            sys.exit(128 + signal.SIGTERM)
         except KeyboardInterrupt:
             click.echo("audiobook: interrupted", err=True)
             sys.exit(130)
@@ -79,6 +91,7 @@ def main() -> None:
     logger.handlers[:] = [handler]
     logger.setLevel(logging.WARNING)
     logger.propagate = False
+    signal.signal(signal.SIGTERM, _terminate)
 
 
 @main.command()

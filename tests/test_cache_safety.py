@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from audiobook.speech.cache import MARKER_NAME, STORE_NAME, ClipCache
@@ -185,3 +187,26 @@ def test_an_unexpected_error_in_one_article_does_not_abort_the_batch(tmp_path, m
     assert result.stderr.splitlines() == [f"audiobook: {broken}: internal error: ZeroDivisionError: division by zero"]
     assert result.stdout.splitlines() == [str(tmp_path / "out" / "fine-story.mp3")]
     assert (tmp_path / "out" / "fine-story.mp3").stat().st_size > 0
+
+
+def test_sigterm_mid_render_leaves_no_temporary_files(tmp_path):
+    article = tmp_path / "long.txt"
+    article.write_text("A Long Story\n\n" + "\n\n".join(
+        f"Paragraph {number} tells of the river, the town and the people who waited for the water to fall."
+        for number in range(60)) + "\n")
+    out = tmp_path / "out"
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / ".cache")}
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "audiobook"), "render", str(article), "-o", str(out / "long.mp3"),
+         "--cache-dir", str(tmp_path / "c"), "--jobs", "1"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list(out.glob(".*.part")) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    assert list(out.glob(".*.part")), "the render never started writing"
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143, stderr
+    assert stderr.splitlines()[-1] == "audiobook: terminated"
+    assert list(out.iterdir()) == []
