@@ -22,7 +22,7 @@ from audiobook.audio.encode import (
 )
 from audiobook.errors import AudiobookError, InputError, OutputError
 from audiobook.extract import extract
-from audiobook.files import write_atomically
+from audiobook.files import sweep_stale, write_atomically
 from audiobook.audio.mix import DEFAULT_SAMPLE_RATE as SAMPLE_RATE, Timeline, chunk_pcm, plan_chunks
 from audiobook.model import Cast, Chunk, Episode, Script, Voice
 from audiobook.script.overrides import apply, load_overrides, pinned_voices, sidecar_path
@@ -132,6 +132,8 @@ def render_prepared(
     if not any(segment.spoken for segment in script.segments):
         raise InputError(f"{prepared.name}: every segment is skipped; an episode with nothing to hear is not written")
     _check_writable(output)
+    for path in (output, *_sidecars(output)):
+        sweep_stale(path)
     text = transcript(script)
     tags = Tags(
         title=script.title, artist=script.publication or script.byline or "audiobook",
@@ -256,6 +258,10 @@ def _chunk_key(chunk: Chunk, synthesis: Synthesis, bitrate: int) -> str:
         [synthesis.jobs[index].key for index in chunk.segments],
     ])
     return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _sidecars(output: Path) -> list[Path]:
+    return [output.with_suffix(suffix) for suffix in (".vtt", ".chapters.json", ".txt", ".epub")]
 
 
 def _check_writable(output: Path) -> None:

@@ -210,3 +210,19 @@ def test_sigterm_mid_render_leaves_no_temporary_files(tmp_path):
     assert process.returncode == 143, stderr
     assert stderr.splitlines()[-1] == "audiobook: terminated"
     assert list(out.iterdir()) == []
+
+
+def test_stale_temporary_files_of_our_naming_are_swept_on_the_next_run(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = [out / ".x.mp3.k3j_x9ab.part", out / ".x.vtt.abcdefgh.part", out / ".x.chapters.json.q1w2e3r4.part"]
+    fresh = out / ".x.mp3.zzzzzzzz.part"  # another render still writing
+    strangers = [out / ".x.mp3.notours.part", out / "x.mp3.abcdefgh.part", out / ".other.mp3.abcdefgh.part"]
+    for path in (*stale, fresh, *strangers):
+        path.write_bytes(b"half")
+    for path in (*stale, *strangers):
+        os.utime(path, (time.time() - 7200, time.time() - 7200))
+    result = audiobook("render", str(SHORT), "-o", str(out / "x.mp3"), "--cache-dir", str(tmp_path / "c"), home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert not any(path.exists() for path in stale)
+    assert fresh.exists() and all(path.exists() for path in strangers)
