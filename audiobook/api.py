@@ -22,7 +22,7 @@ from audiobook.audio.encode import (
 )
 from audiobook.errors import AudiobookError, InputError, OutputError
 from audiobook.extract import extract
-from audiobook.files import sweep_stale, write_atomically
+from audiobook.files import replacing, sweep_stale, write_atomically
 from audiobook.audio.mix import DEFAULT_SAMPLE_RATE as SAMPLE_RATE, Timeline, chunk_pcm, plan_chunks
 from audiobook.model import Cast, Chunk, Episode, Script, Voice
 from audiobook.script.overrides import apply, load_overrides, pinned_voices, sidecar_path
@@ -167,19 +167,22 @@ def render_prepared(
             if progress:
                 progress(done, len(chunks))
         mp3.finish(timeline.mix, tags)
-    mix = timeline.mix
-    sidecars = {
-        output.with_suffix(".vtt"): webvtt(mix),
-        output.with_suffix(".chapters.json"): chapters_json(mix, script),
-        output.with_suffix(".txt"): text,
-    }
-    for path, content in sidecars.items():
-        write_atomically(path, content.encode())
-    book = output.with_suffix(".epub") if options.epub else None
-    if book:
-        from audiobook.audio.epub import talking_book  # ebooklib loads only when a book is asked for
+        mix = timeline.mix
+        # Every file of the episode is written under a temporary name first; all take their final
+        # names together as the block ends cleanly (the MP3 last), so a failure never leaves a new
+        # MP3 beside old sidecars.
+        sidecars = {
+            output.with_suffix(".vtt"): webvtt(mix).encode(),
+            output.with_suffix(".chapters.json"): chapters_json(mix, script).encode(),
+            output.with_suffix(".txt"): text.encode(),
+        }
+        book = output.with_suffix(".epub") if options.epub else None
+        if book:
+            from audiobook.audio.epub import talking_book  # ebooklib loads only when a book is asked for
 
-        write_atomically(book, talking_book(script, mix, output.read_bytes(), tags.cover_png))
+            sidecars[book] = talking_book(script, mix, mp3.temporary.read_bytes(), tags.cover_png)
+        for path, content in sidecars.items():
+            stack.enter_context(replacing(path)).write_bytes(content)
     cache.prune()
     if prepared.corrections:
         log.warning("%s", prepared.corrections)

@@ -1,6 +1,8 @@
-"""The clip cache deletes only what it wrote, and a cache folder it cannot use is one named error.
+"""Nothing of the user's is lost: the clip cache deletes only what it wrote and cannot poison an
+episode, a cache folder it cannot use is one named error, and a render that fails or is stopped
+leaves the old episode whole and no temporary files.
 
-Every test runs the real command in a temporary home folder, never the real one."""
+The commands run in a temporary home folder, never the real one."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from audiobook.speech.cache import MARKER_NAME, STORE_NAME, ClipCache
 from tests.helpers import SHORT
@@ -226,3 +230,24 @@ def test_stale_temporary_files_of_our_naming_are_swept_on_the_next_run(tmp_path)
     assert result.returncode == 0, result.stderr
     assert not any(path.exists() for path in stale)
     assert fresh.exists() and all(path.exists() for path in strangers)
+
+
+def test_a_failure_after_the_mp3_leaves_the_old_episode_whole(tmp_path, monkeypatch):
+    """A fault injected into the chapters (a fake: real input does not make it fail) after the MP3 is encoded."""
+    import audiobook.api
+    from audiobook.api import Options, render
+
+    out = tmp_path / "out"
+    render(str(SHORT), out / "x.mp3", Options(cache_dir=tmp_path / "c"))
+    old = {path.name: path.read_bytes() for path in out.iterdir()}
+    assert sorted(old) == ["x.chapters.json", "x.mp3", "x.txt", "x.vtt"]
+    edited = tmp_path / "edited.txt"
+    edited.write_text(SHORT.read_text() + "\nOne more paragraph, added after the first edition went out.\n")
+
+    def failing_chapters(*args: object) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(audiobook.api, "chapters_json", failing_chapters)
+    with pytest.raises(OSError):
+        render(str(edited), out / "x.mp3", Options(cache_dir=tmp_path / "c"))
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == old
