@@ -251,3 +251,32 @@ def test_a_failure_after_the_mp3_leaves_the_old_episode_whole(tmp_path, monkeypa
     with pytest.raises(OSError):
         render(str(edited), out / "x.mp3", Options(cache_dir=tmp_path / "c"))
     assert {path.name: path.read_bytes() for path in out.iterdir()} == old
+
+
+def test_kill_9_of_a_render_leaves_no_worker_processes(tmp_path):
+    article = tmp_path / "long.txt"
+    article.write_text("A Long Story\n\n" + "\n\n".join(
+        f"Paragraph {number} tells of the river, the town and the people who waited for the water to fall."
+        for number in range(260)) + "\n")
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / ".cache")}
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "audiobook"), "render", str(article), "-o", str(tmp_path / "long.mp3"),
+         "--cache-dir", str(tmp_path / "c"), "--jobs", "2"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
+        workers = [int(pid) for pid in children.read_text().split()]
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the render never started its worker processes"
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 15
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    for pid in alive:  # leave no orphan behind even when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert alive == []
