@@ -22,7 +22,7 @@ from audiobook.audio.encode import (
 )
 from audiobook.errors import AudiobookError, InputError, OutputError
 from audiobook.extract import extract
-from audiobook.files import write_atomically
+from audiobook.files import replacing, sweep_stale, write_atomically
 from audiobook.audio.mix import DEFAULT_SAMPLE_RATE as SAMPLE_RATE, Timeline, chunk_pcm, plan_chunks
 from audiobook.model import Cast, Chunk, Episode, Script, Voice
 from audiobook.script.overrides import apply, load_overrides, pinned_voices, sidecar_path
@@ -126,9 +126,14 @@ def render_prepared(
 ) -> Episode:
     """Render a script with its cast: the part of `render` after the article is understood."""
     script = prepared.script
+    if output.suffix.lower() != ".mp3":
+        # Refused, not renamed: scripts look for the file they named.
+        raise OutputError(f"{output}: an episode is an MP3; give a file name ending in .mp3")
     if not any(segment.spoken for segment in script.segments):
         raise InputError(f"{prepared.name}: every segment is skipped; an episode with nothing to hear is not written")
     _check_writable(output)
+    for path in (output, *_sidecars(output)):
+        sweep_stale(path)
     text = transcript(script)
     tags = Tags(
         title=script.title, artist=script.publication or script.byline or "audiobook",
@@ -136,7 +141,7 @@ def render_prepared(
         description=script.subtitle, transcript=text, source_url=script.source_url,
         cover_png=plain_cover(script.title, script.publication),
     )
-    cache = ClipCache(options.cache_dir)
+    cache = ClipCache(options.cache_dir).open()
     synthesis = Synthesis(script, prepared.cast, cache, prepared.lexicon)
     chunks = plan_chunks(script)
     keys = [_chunk_key(chunk, synthesis, options.bitrate) for chunk in chunks]
@@ -162,19 +167,22 @@ def render_prepared(
             if progress:
                 progress(done, len(chunks))
         mp3.finish(timeline.mix, tags)
-    mix = timeline.mix
-    sidecars = {
-        output.with_suffix(".vtt"): webvtt(mix),
-        output.with_suffix(".chapters.json"): chapters_json(mix, script),
-        output.with_suffix(".txt"): text,
-    }
-    for path, content in sidecars.items():
-        write_atomically(path, content.encode())
-    book = output.with_suffix(".epub") if options.epub else None
-    if book:
-        from audiobook.audio.epub import talking_book  # ebooklib loads only when a book is asked for
+        mix = timeline.mix
+        # Every file of the episode is written under a temporary name first; all take their final
+        # names together as the block ends cleanly (the MP3 last), so a failure never leaves a new
+        # MP3 beside old sidecars.
+        sidecars = {
+            output.with_suffix(".vtt"): webvtt(mix).encode(),
+            output.with_suffix(".chapters.json"): chapters_json(mix, script).encode(),
+            output.with_suffix(".txt"): text.encode(),
+        }
+        book = output.with_suffix(".epub") if options.epub else None
+        if book:
+            from audiobook.audio.epub import talking_book  # ebooklib loads only when a book is asked for
 
-        write_atomically(book, talking_book(script, mix, output.read_bytes(), tags.cover_png))
+            sidecars[book] = talking_book(script, mix, mp3.temporary.read_bytes(), tags.cover_png)
+        for path, content in sidecars.items():
+            stack.enter_context(replacing(path)).write_bytes(content)
     cache.prune()
     if prepared.corrections:
         log.warning("%s", prepared.corrections)
@@ -192,7 +200,7 @@ def say(prepared: Prepared, number: int, output: Path, options: Options = Option
         raise InputError(f"{prepared.name}: there is no segment {number}; segments are numbered 0 to {len(segments) - 1}")
     if not segments[number].spoken:
         raise InputError(f"{prepared.name}: segment {number} is not spoken (\"spoken\": false)")
-    synthesis = Synthesis(prepared.script, prepared.cast, ClipCache(options.cache_dir), prepared.lexicon)
+    synthesis = Synthesis(prepared.script, prepared.cast, ClipCache(options.cache_dir).open(), prepared.lexicon)
     with Workers(1) as workers:
         clip = next(synthesis.clips(workers, [number]))
     _check_writable(output)
@@ -219,14 +227,31 @@ def render_many(
     a distributed engine would run, with the clip cache on shared storage.
     """
     outcomes: list[Outcome] = []
+    taken: set[Path] = set()
     with Workers(options.jobs) as workers:
         for location in locations:
             report = (lambda done, total, where=location: progress(where, done, total)) if progress else None
             try:
-                outcomes.append(Outcome(location, render(location, None, options, workers, report)))
+                prepared = prepare(location, options)
+                output = _unused(default_output(prepared, options.output_dir), taken)
+                taken.add(output)
+                outcomes.append(Outcome(location, render_prepared(prepared, output, options, workers, report)))
             except AudiobookError as error:
                 outcomes.append(Outcome(location, error=error))
+            except Exception as error:  # noqa: BLE001 - each article is its own unit of failure
+                log.debug("%s: unexpected error", location, exc_info=True)
+                outcomes.append(Outcome(location, error=AudiobookError(
+                    f"{location}: internal error: {type(error).__name__}: {error}")))
     return outcomes
+
+
+def _unused(output: Path, taken: set[Path]) -> Path:
+    """Two articles with the same headline in one batch get NAME.mp3 and NAME-2.mp3, as publish numbers them."""
+    candidate, number = output, 2
+    while candidate in taken:
+        candidate = output.with_name(f"{output.stem}-{number}{output.suffix}")
+        number += 1
+    return candidate
 
 
 def _chunk_key(chunk: Chunk, synthesis: Synthesis, bitrate: int) -> str:
@@ -236,6 +261,10 @@ def _chunk_key(chunk: Chunk, synthesis: Synthesis, bitrate: int) -> str:
         [synthesis.jobs[index].key for index in chunk.segments],
     ])
     return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _sidecars(output: Path) -> list[Path]:
+    return [output.with_suffix(suffix) for suffix in (".vtt", ".chapters.json", ".txt", ".epub")]
 
 
 def _check_writable(output: Path) -> None:

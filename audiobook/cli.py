@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -23,7 +24,7 @@ from audiobook import __version__
 from audiobook.casting.audition import audition as audition_cast
 from audiobook.casting.profile import CastProfile, load_profile
 from audiobook.speech.engines import engine_names, load_engine
-from audiobook.errors import AudiobookError, OutputError
+from audiobook.errors import AudiobookError, InputError, OutputError
 from audiobook.script.attribution import UNCERTAIN
 from audiobook.api import Options, Outcome, prepare, render as render_article, render_many, say as say_segment
 from audiobook.publish.publisher import publish as publish_articles
@@ -39,6 +40,21 @@ _CAST = click.option(
 )
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (what timeout, Celery and Airflow send), unwound like Ctrl-C so temporary files go."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+def _cache_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    # An empty value is an unset shell variable, not a wish to fill the current folder with cache files.
+    if value == "":
+        raise InputError("--cache-dir is empty; give a folder, or leave the option out for the user cache")
+    return Path(value) if value is not None else None
+
+
 class _Command(click.Group):
     def invoke(self, ctx: click.Context):  # noqa: ANN201
         try:
@@ -52,6 +68,9 @@ class _Command(click.Group):
             # The reader went away (`audiobook script … | head`): stop quietly, as other tools do.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
+        except _Terminated:
+            click.echo("audiobook: terminated", err=True)
+            sys.exit(128 + signal.SIGTERM)
         except KeyboardInterrupt:
             click.echo("audiobook: interrupted", err=True)
             sys.exit(130)
@@ -73,6 +92,7 @@ def main() -> None:
     logger.handlers[:] = [handler]
     logger.setLevel(logging.WARNING)
     logger.propagate = False
+    signal.signal(signal.SIGTERM, _terminate)
 
 
 @main.command()
@@ -88,7 +108,7 @@ def main() -> None:
 @click.option("--jobs", type=click.IntRange(1, 256), help="Parallel synthesis workers (default: one per core).")
 @_BITRATE
 @click.option("--publication", help="Publication name for the artist and album tags.")
-@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder (default: the user cache).")
+@click.option("--cache-dir", type=click.Path(), callback=_cache_dir, help="Clip cache folder (default: the user cache).")
 @click.option("--epub", is_flag=True, help="Also write OUT.epub: a talking book, text and audio in sync.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the MP3 paths.")
 def render(
@@ -254,7 +274,7 @@ def _print_segment(number: int, segment: dict, names: dict[str, str]) -> None:
 @_OVERRIDES
 @_LEXICON
 @_RATE
-@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder (default: the user cache).")
+@click.option("--cache-dir", type=click.Path(), callback=_cache_dir, help="Clip cache folder (default: the user cache).")
 def say(
     article: str, number: int, output: Path | None, cast_path: Path | None, overrides_path: Path | None,
     lexicon_path: Path | None, rate: int | None, cache_dir: Path | None,
@@ -340,7 +360,7 @@ def voices(cast_path: Path | None, engine_name: str, audition: bool, output_dir:
 @click.option("--rate", type=click.IntRange(80, 500), help="Narrator's words per minute; other voices follow.")
 @click.option("--jobs", type=click.IntRange(1, 256), help="Parallel synthesis workers (default: one per core).")
 @_BITRATE
-@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder (default: the user cache).")
+@click.option("--cache-dir", type=click.Path(), callback=_cache_dir, help="Clip cache folder (default: the user cache).")
 def publish(
     articles: tuple[str, ...], feed_dir: Path, base_url: str | None, cast_path: Path | None, rate: int | None,
     jobs: int | None, bitrate: str, cache_dir: Path | None,

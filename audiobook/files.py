@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from audiobook.errors import OutputError
+
+# A temporary file untouched this long belongs to a render that was killed, not one still writing.
+STALE_AFTER_SECONDS = 3600
 
 
 @contextmanager
@@ -41,3 +46,23 @@ def replacing(final: Path, durable: bool = False) -> Iterator[Path]:
 def write_atomically(path: Path, data: bytes, durable: bool = False) -> None:
     with replacing(path, durable) as temporary:
         temporary.write_bytes(data)
+
+
+def sweep_stale(final: Path) -> int:
+    """Remove temporary files that ``replacing(final)`` left when its process was killed; returns how many.
+
+    Only names of our own making (.NAME.XXXXXXXX.part) are touched, and only once they are stale."""
+    ours = re.compile(rf"\.{re.escape(final.name)}\.[a-z0-9_]{{8}}\.part")
+    removed = 0
+    try:
+        candidates = [entry for entry in os.scandir(final.parent) if ours.fullmatch(entry.name)]
+    except FileNotFoundError:
+        return 0
+    for entry in candidates:
+        try:
+            if entry.is_file(follow_symlinks=False) and time.time() - entry.stat().st_mtime > STALE_AFTER_SECONDS:
+                os.unlink(entry.path)
+                removed += 1
+        except FileNotFoundError:  # another run swept it first
+            continue
+    return removed

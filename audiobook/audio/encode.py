@@ -72,6 +72,11 @@ class Mp3Writer:
         self._file = open(self._temporary, "wb")
         return self
 
+    @property
+    def temporary(self) -> Path:
+        """The file being written, complete once ``finish`` has run."""
+        return self._temporary
+
     def write(self, mp3: bytes) -> None:
         self._file.write(mp3)
 

@@ -3,7 +3,12 @@
 The key covers everything that changes the sound, so a clip is synthesized once and reused by
 every later render that asks for the same words in the same voice; encoded chunks (a
 paragraph's clips and pauses as MP3) are kept the same way. Files are written to a temporary
-name and renamed, so two renders at once never see half a file.
+name and renamed, so two renders at once never see half a file, and each file's name carries
+the checksum of its bytes: a damaged entry is discarded on read, logged, and made again.
+
+The cache deletes only what it can prove it wrote: everything lives in its own subfolder
+(``audiobook-clips``) that carries a marker file, and pruning touches only files of its own
+naming scheme in there, so pointing the cache at a home or shared folder can never cost a file.
 """
 
 from __future__ import annotations
@@ -11,17 +16,29 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
+import re
 import wave
 from dataclasses import asdict
 from pathlib import Path
 
 import platformdirs
 
+from audiobook.errors import InputError, OutputError
 from audiobook.files import write_atomically
 from audiobook.model import Voice
 
+log = logging.getLogger("audiobook")
+
 DEFAULT_LIMIT_BYTES = 2 * 1024**3
+STORE_NAME = "audiobook-clips"
+MARKER_NAME = "CACHEDIR.TAG"
+# The Cache Directory Tagging Specification's signature: backup tools skip the folder too.
+MARKER_TEXT = "Signature: 8a477f597d28d172789f06886806bc55\n# audiobook clip cache: files here are made and pruned by audiobook.\n"
+_CHECKSUM_LENGTH = 32  # hex digits of the SHA-256 of an entry's bytes, in its name
+_OUR_ENTRY = re.compile(r"[0-9a-f]{64}\.[0-9a-f]{32}\.(wav|mp3|json)")
+_OUR_SHARD = re.compile(r"[0-9a-f]{2}")
 
 
 def default_cache_dir() -> Path:
@@ -33,7 +50,34 @@ def default_cache_dir() -> Path:
 class ClipCache:
     def __init__(self, folder: Path | None = None, limit_bytes: int = DEFAULT_LIMIT_BYTES) -> None:
         self.folder = folder or default_cache_dir()
+        self.store = self.folder / STORE_NAME
         self.limit_bytes = limit_bytes
+
+    def open(self) -> ClipCache:
+        """Make sure the cache folder can hold the cache, as one named error if it cannot."""
+        if self.folder.exists() and not self.folder.is_dir():
+            raise InputError(f"cache folder {self.folder} is a file, not a folder; choose another --cache-dir")
+        try:
+            self._claim_store()
+            probe = self.store / f".probe.{os.getpid()}"
+            probe.touch()
+            probe.unlink()
+        except OSError as error:
+            raise OutputError(
+                f"cache folder {self.folder} is not writable ({error.strerror}); "
+                "point --cache-dir or AUDIOBOOK_CACHE at a writable folder"
+            ) from None
+        return self
+
+    def _claim_store(self) -> None:
+        """Create our subfolder with its marker; refuse a same-named folder that we did not make."""
+        marker = self.store / MARKER_NAME
+        if marker.is_file():
+            return
+        self.store.mkdir(parents=True, exist_ok=True)
+        if any(self.store.iterdir()):
+            raise InputError(f"{self.store} exists but is not an audiobook cache (no {MARKER_NAME}); choose another --cache-dir")
+        write_atomically(marker, MARKER_TEXT.encode())
 
     @staticmethod
     def key(engine_version: str, voice: Voice, text: str) -> str:
@@ -41,58 +85,88 @@ class ClipCache:
         material = json.dumps([engine_version, sound, text], sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(material.encode()).hexdigest()
 
-    def path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.wav"
+    def _entry(self, key: str, data: bytes, suffix: str) -> Path:
+        """Where these bytes are kept: the name carries their checksum, verified on every read."""
+        return self.store / key[:2] / f"{key}.{hashlib.sha256(data).hexdigest()[:_CHECKSUM_LENGTH]}{suffix}"
+
+    def _read(self, key: str, suffix: str) -> tuple[Path, bytes] | None:
+        """The bytes of an intact entry for this key; a damaged or unreadable one is discarded."""
+        for path in sorted((self.store / key[:2]).glob(f"{key}.*{suffix}")):
+            if not _OUR_ENTRY.fullmatch(path.name):
+                continue
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:  # Another render pruned or discarded it first.
+                continue
+            except OSError as error:
+                self._discard(path, error.strerror or "unreadable")
+                continue
+            if self._entry(key, data, suffix) != path:
+                self._discard(path, "its bytes do not match its checksum")
+                continue
+            return path, data
+        return None
+
+    @staticmethod
+    def _discard(path: Path, reason: str) -> None:
+        log.warning("cache: discarded %s (%s); it will be made again", path.name, reason)
+        path.unlink(missing_ok=True)
 
     def get(self, key: str) -> Path | None:
-        path = self.path(key)
-        if not path.exists():
+        found = self._read(key, ".wav")
+        if found is None:
             return None
-        os.utime(path)  # Recently used clips are the last to be pruned.
-        return path
+        os.utime(found[0])  # Recently used clips are the last to be pruned.
+        return found[0]
 
     def put(self, key: str, pcm: bytes, sample_rate: int) -> Path:
-        path = self.path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self._claim_store()
         buffer = io.BytesIO()
         with wave.open(buffer, "wb") as out:
             out.setnchannels(1)
             out.setsampwidth(2)
             out.setframerate(sample_rate)
             out.writeframes(pcm)
+        path = self._entry(key, buffer.getvalue(), ".wav")
+        path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(path, buffer.getvalue())
         return path
 
     def get_chunk(self, key: str) -> tuple[bytes, list[int]] | None:
         """An encoded chunk and its clips' lengths in samples, if this exact chunk was encoded before."""
-        mp3, lengths = self.folder / key[:2] / f"{key}.mp3", self.folder / key[:2] / f"{key}.json"
-        try:
-            data, clip_lengths = mp3.read_bytes(), json.loads(lengths.read_text())
-        except (FileNotFoundError, json.JSONDecodeError):
+        mp3, lengths = self._read(key, ".mp3"), self._read(key, ".json")
+        if mp3 is None or lengths is None:
             return None
-        os.utime(mp3)
-        return data, clip_lengths
+        os.utime(mp3[0])
+        os.utime(lengths[0])
+        return mp3[1], json.loads(lengths[1])
 
     def put_chunk(self, key: str, mp3: bytes, clip_lengths: list[int]) -> None:
-        folder = self.folder / key[:2]
-        folder.mkdir(parents=True, exist_ok=True)
+        self._claim_store()
+        (self.store / key[:2]).mkdir(parents=True, exist_ok=True)
+        lengths = json.dumps(clip_lengths).encode()
         # The lengths first: a chunk counts as cached only once its MP3 is in place.
-        write_atomically(folder / f"{key}.json", json.dumps(clip_lengths).encode())
-        write_atomically(folder / f"{key}.mp3", mp3)
+        write_atomically(self._entry(key, lengths, ".json"), lengths)
+        write_atomically(self._entry(key, mp3, ".mp3"), mp3)
 
     def prune(self) -> int:
-        """Remove the least recently used clips until the cache fits its limit; returns how many went."""
-        if not self.folder.exists():
+        """Remove the least recently used entries until the cache fits its limit; returns how many went.
+
+        Only files of our own naming in our own marked subfolder count; symbolic links are never followed."""
+        if not (self.store / MARKER_NAME).is_file():
             return 0
         entries = []
-        for path in self.folder.glob("*/*.*"):
-            if path.suffix == ".part":
-                continue  # another render's file still being written
-            try:
-                stat = path.stat()
-            except FileNotFoundError:  # Another render pruned it first.
+        for shard in os.scandir(self.store):
+            if not (_OUR_SHARD.fullmatch(shard.name) and shard.is_dir(follow_symlinks=False)):
                 continue
-            entries.append((stat.st_mtime, stat.st_size, path))
+            for entry in os.scandir(shard.path):
+                if not (_OUR_ENTRY.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)):
+                    continue  # not ours, or another render's file still being written
+                try:
+                    stat = entry.stat(follow_symlinks=False)
+                except FileNotFoundError:  # Another render pruned it first.
+                    continue
+                entries.append((stat.st_mtime, stat.st_size, Path(entry.path)))
         total = sum(size for _, size, _ in entries)
         removed = 0
         for _, size, path in sorted(entries):
@@ -102,4 +176,3 @@ class ClipCache:
             total -= size
             removed += 1
         return removed
-

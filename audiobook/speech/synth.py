@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 import wave
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -54,7 +56,10 @@ class Workers:
         if self.jobs > 1 and count >= _MIN_CLIPS_FOR_PROCESSES:
             if self._processes is None:
                 # spawn, not fork: a forked copy of an initialised speech library can hang.
-                self._processes = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"))
+                self._processes = ProcessPoolExecutor(
+                    self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_die_with_parent, initargs=(os.getpid(),),
+                )
             return self._processes
         if self._threads is None:
             # One core stays with the encoder on the calling thread; one speech library speaks one text at a time.
@@ -113,6 +118,18 @@ class Synthesis:
 
 
 _process_engines: dict[str, Engine] = {}
+
+
+def _die_with_parent(parent: int) -> None:
+    """In each worker process: exit once the render that started it is gone, even by kill -9,
+    rather than live on as an orphan holding a core."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _make_clip(job: _Job, cache_folder: Path, engines: dict[str, Engine] | None) -> Path:
