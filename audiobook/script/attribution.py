@@ -167,10 +167,15 @@ UNSURE = 0.5
 class Attributor:
     """Reads an article's paragraphs in order and attributes each quotation to a person."""
 
-    def __init__(self, interviewer: str | None = None, about: list[str] | None = None) -> None:
+    def __init__(self, interviewer: str | None = None, about: list[str] | None = None, whole: str = "") -> None:
         """``interviewer`` is the byline; ``about`` the article's title and standfirst, which in a numbered
-        interview ("The actress has taken over from …") say who answers."""
+        interview ("The actress has taken over from …") say who answers; ``whole`` the article's text, whose
+        full names tell who a bare surname is ("Musk said" where "Elon Musk" is named anywhere)."""
         self.people: list[Person] = []
+        self._full_names = {
+            match.group(0) for match in _FULL_NAME.finditer(whole)
+            if _could_be_personal_name(match.group(0), whole[match.end():match.end() + 8])
+        }
         self._interviewee_description = next(filter(None, map(_leading_description, about or [])), None)
         self._interviewee: Person | None = None
         self._numbered_interview = False
@@ -451,9 +456,13 @@ class Attributor:
         if name and " " not in name:
             # "Marsh:" after "Ida Marsh has published …": the full name as first given.
             full = [(entry.seen_at, full) for full, entry in self._seen_names.items() if full.endswith(f" {name}")]
+            elsewhere = {full for full in self._full_names if full.endswith(f" {name}") and len(full.split()) == 2}
             if full:
                 seen = self._seen_names[max(full)[1]]
                 name = max(full)[1]
+            elif len(elsewhere) == 1:
+                # Named in full only in the headline, or further on: still one person with one name.
+                name = elsewhere.pop()
         elif name in self._seen_names:
             seen = self._seen_names[name]
         title = _title_of(noun_phrase)

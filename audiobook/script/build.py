@@ -17,7 +17,8 @@ MOST_STORY_CHAPTERS = 60
 
 
 def build_script(article: Article) -> Script:
-    attributor = Attributor(interviewer=article.byline, about=[article.title, article.subtitle or ""])
+    whole = "\n".join([article.title, article.subtitle or "", *(block.text for block in article.blocks)])
+    attributor = Attributor(interviewer=article.byline, about=[article.title, article.subtitle or ""], whole=whole)
     spoken_by: list[tuple[Segment, Person | None]] = []
     for index, block in enumerate(article.blocks):
         if block.kind == "paragraph":
