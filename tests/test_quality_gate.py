@@ -2,7 +2,9 @@
 
 Each key's counts are pinned in tests/quality-baseline.json, so any fall fails (a floor of 95%
 let a fixture slip from 100% to 96% unseen). After an improvement, pin the new counts with
-`python -m audiobook.quality.corpus --pin tests/quality-baseline.json samples tests/fixtures`.
+`python -m audiobook.quality.corpus --pin tests/quality-baseline.json samples tests/fixtures
+tests/corpus/dev tests/corpus/test`. The corpus of published articles (tests/corpus) is gated the same
+way: its test part is far below the attribution issue's targets, and this keeps it from falling further.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .helpers import FIXTURES, REPO
 SAMPLE_KEY = REPO / "samples" / "karabakh-uncertain-future.gold.json"
 BASELINE = json.loads((REPO / "tests" / "quality-baseline.json").read_text())
 KEYS = [SAMPLE_KEY, *sorted(FIXTURES.glob("*.gold.json"))]
+CORPUS_KEYS = sorted((REPO / "tests" / "corpus").glob("*/*.gold.json"))
 
 
 def test_sample_answer_key_is_met_in_full():
@@ -29,7 +32,7 @@ def test_sample_answer_key_is_met_in_full():
     assert result.genders_right == result.genders_known
 
 
-@pytest.mark.parametrize("key", KEYS, ids=lambda key: key.name.removesuffix(".gold.json"))
+@pytest.mark.parametrize("key", KEYS + CORPUS_KEYS, ids=lambda key: f"{key.parent.name}/{key.name.removesuffix('.gold.json')}")
 def test_no_answer_key_scores_less_than_its_pinned_baseline(key):
     pinned = BASELINE[key.relative_to(REPO).as_posix()]
     result = score_key(key)
@@ -38,11 +41,13 @@ def test_no_answer_key_scores_less_than_its_pinned_baseline(key):
         assert getattr(result, name) >= pinned[name], f"{name} fell below {pinned[name]}\n{report}"
     # Precision as a ratio: more quote segments are fine while as large a share of them is real.
     assert result.precision >= pinned["real_quote_segments"] / max(pinned["quote_segments"], 1), report
-    assert result.captions_right and result.pull_quotes_silent and result.header_right, report
+    if key not in CORPUS_KEYS:  # published pages keep layouts the structure pass does not all read yet
+        assert result.captions_right and result.pull_quotes_silent and result.header_right, report
 
 
 def test_every_answer_key_is_pinned():
-    assert {key.relative_to(REPO).as_posix() for key in KEYS} <= set(BASELINE)
+    assert {key.relative_to(REPO).as_posix() for key in KEYS + CORPUS_KEYS} <= set(BASELINE)
+    assert len(CORPUS_KEYS) >= 100
 
 
 def test_there_are_fixtures_of_several_shapes():
