@@ -15,6 +15,7 @@ ACE := .cache/node/node_modules/.bin/ace-puppeteer
 
 sample: $(VENV)/.installed
 	$(BIN)/audiobook render samples/karabakh-uncertain-future.txt
+	@echo "To run audiobook yourself: source $(VENV)/bin/activate (or call $(BIN)/audiobook)" >&2
 
 test: $(VENV)/.installed system-deps $(AXE) $(ACE)
 	$(BIN)/python -m pytest -q
