@@ -27,7 +27,6 @@ from audiobook.script.attribution import UNCERTAIN
 from audiobook.api import Options, Outcome, prepare, render as render_article, render_many, say as say_segment
 from audiobook.publish.publisher import publish as publish_articles, unpublish as unpublish_episode
 from audiobook.publish.serve import make_server
-from audiobook.publish.state import load_settings
 from audiobook.script.scriptfile import script_to_json
 
 _BITRATE = click.option(
@@ -371,8 +370,7 @@ def serve(folder: Path, port: int, host: str) -> None:
 
     Only what listeners need is served: feed.xml, the pages, the episodes' media and sidecars, the cover.
     """
-    cover = load_settings(folder).image if (folder / "feed.toml").exists() else None
-    server = make_server(folder, port, host, cover=cover or None)
+    server = make_server(folder, port, host)
     click.echo(f"serving {folder} at http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)", err=True)
     try:
         server.serve_forever()

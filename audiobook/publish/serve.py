@@ -19,7 +19,8 @@ import urllib.parse
 from functools import partial
 from pathlib import Path, PurePosixPath
 
-from audiobook.errors import OutputError
+from audiobook.errors import InputError, OutputError
+from audiobook.publish.state import load_settings
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _LARGEST = 10**18  # beyond any file: a range number of thousands of digits means "past the end"
@@ -138,6 +139,16 @@ def _byte_range(header: str | None, size: int) -> tuple[int, int] | str | None:
     return first, min(last, size - 1)
 
 
+def _feed_image(folder: Path) -> str | None:
+    """The feed's own cover image named in feed.toml, if any: the listeners' too."""
+    if not (folder / "feed.toml").exists():
+        return None
+    try:
+        return load_settings(folder).image or None
+    except InputError:
+        return None  # publish reports a damaged feed.toml; serving the rest does no harm
+
+
 class _FeedServer(http.server.ThreadingHTTPServer):
     def handle_error(self, request, client_address) -> None:  # noqa: ANN001
         """A listener who stops a download or goes quiet is ordinary, not an error to print."""
@@ -146,13 +157,12 @@ class _FeedServer(http.server.ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-def make_server(folder: Path, port: int = 8000, host: str = "127.0.0.1", cover: str | None = None,
+def make_server(folder: Path, port: int = 8000, host: str = "127.0.0.1",
                 timeout: float = CONNECTION_TIMEOUT_SECONDS) -> http.server.ThreadingHTTPServer:
-    """A server for ``folder``; ``cover`` is the feed's own image (a path inside it) when not cover.png.
-    A connection that sends nothing for ``timeout`` seconds is closed."""
+    """A server for ``folder``; a connection that sends nothing for ``timeout`` seconds is closed."""
     handler = type("TimedFeedHandler", (FeedHandler,), {"timeout": timeout})
     try:
-        return _FeedServer((host, port), partial(handler, directory=str(folder), cover=cover))
+        return _FeedServer((host, port), partial(handler, directory=str(folder), cover=_feed_image(folder)))
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             raise OutputError(f"port {port} on {host} is already in use; choose another with --port") from None
