@@ -170,6 +170,9 @@ def test_without_base_url_localhost_is_said_and_refused_for_a_real_feed(tmp_path
     assert again.exit_code == 2
     assert f"published at {BASE}" in again.stderr and again.stderr.count("\n") == 1
     assert (feed / "feed.xml").read_bytes() == published
+    (feed / "feed.toml").unlink()  # settings lost: the published feed.xml still says where it lives
+    assert runner.invoke(main, args).exit_code == 2
+    assert not (feed / "feed.toml").exists() and (feed / "feed.xml").read_bytes() == published
 
 
 # --- hostile words are escaped by the code that owns each format ---------------------------------

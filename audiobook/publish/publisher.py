@@ -109,18 +109,17 @@ def _settings(folder: Path, base_url: str | None) -> FeedSettings:
     saved one. Without any, the feed is for `serve` on this machine: said so, and refused for a
     feed already published somewhere real."""
     path = folder / "feed.toml"
-    if not path.exists():
-        _write_durably(path, settings_toml(FeedSettings(base_url=base_url or LOCALHOST)))
-    settings = load_settings(folder)
-    if base_url:
-        return replace(settings, base_url=base_url)
-    if settings.base_url.rstrip("/") == LOCALHOST:
+    saved = load_settings(folder) if path.exists() else FeedSettings(base_url=base_url or LOCALHOST)
+    settings = replace(saved, base_url=base_url) if base_url else saved
+    if settings.base_url == LOCALHOST and not base_url:
         previous = served_from((folder / "feed.xml").read_bytes()) if (folder / "feed.xml").exists() else None
         if previous and previous.rstrip("/") != LOCALHOST:
             raise InputError(f"{folder}: this feed is published at {previous}; without --base-url it would "
                              f"point at {LOCALHOST} (give --base-url {previous})")
         log.warning("no --base-url: %s's addresses start with %s, for `audiobook serve` on this machine; "
                     "podcast apps elsewhere need --base-url", folder, LOCALHOST)
+    if not path.exists():
+        _write_durably(path, settings_toml(saved))
     return settings
 
 

@@ -12,7 +12,7 @@ import json
 import re
 import urllib.parse
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType, NoneType
 from typing import Any
@@ -96,7 +96,7 @@ def load_settings(folder: Path) -> FeedSettings:
         if type(table[name]) is not kind:
             raise InputError(f"{path}: {name} must be {'true or false' if kind is bool else 'a string'}")
     settings = FeedSettings(**{name: table[name] for name in expected})
-    valid_base_url(settings.base_url, f"{path}: base_url")
+    settings = replace(settings, base_url=valid_base_url(settings.base_url, f"{path}: base_url"))
     image = PurePosixPath(settings.image)
     if settings.image and (image.is_absolute() or ".." in image.parts or _NOT_IN_A_URL.search(settings.image)):
         raise InputError(f"{path}: image must be a path inside the feed folder, such as cover.jpg")
