@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -27,7 +26,7 @@ from audiobook.speech.engines import engine_names, load_engine
 from audiobook.errors import AudiobookError, InputError, OutputError
 from audiobook.script.attribution import UNCERTAIN
 from audiobook.api import Options, Outcome, prepare, render as render_article, render_many, say as say_segment
-from audiobook.publish.publisher import publish as publish_articles
+from audiobook.publish.publisher import publish as publish_articles, unpublish as unpublish_episode
 from audiobook.publish.serve import make_server
 from audiobook.script.scriptfile import script_to_json
 
@@ -369,8 +368,6 @@ def publish(
 
     Publishing the same article again replaces its episode (same guid); no other episode is lost.
     """
-    if base_url and not re.match(r"^https?://", base_url):
-        raise click.BadParameter("must start with http:// or https://", param_hint="--base-url")
     options = Options(cast_path=cast_path, cache_dir=cache_dir, jobs=jobs, rate=rate, bitrate=int(bitrate))
     results = publish_articles(list(articles), feed_dir, base_url, options)
     for result in results:
@@ -389,13 +386,27 @@ def publish(
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 def serve(folder: Path, port: int, host: str) -> None:
-    """Serve a feed FOLDER over HTTP (HEAD and byte ranges included), until interrupted."""
+    """Serve a feed FOLDER over HTTP (HEAD and byte ranges included), until interrupted.
+
+    Only what listeners need is served: feed.xml, the pages, the episodes' media and sidecars, the cover.
+    """
     server = make_server(folder, port, host)
     click.echo(f"serving {folder} at http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)", err=True)
     try:
         server.serve_forever()
     finally:
         server.server_close()
+
+
+@main.command()
+@click.argument("name", metavar="SLUG")
+@click.option("--feed", "feed_dir", type=click.Path(path_type=Path), required=True, help="The feed's folder.")
+def unpublish(name: str, feed_dir: Path) -> None:
+    """Take the episode SLUG (its file name in DIR/episodes/) out of the feed: feed.xml and the pages
+    stop listing it, then its files are removed. Locked and atomic, like publish."""
+    record = unpublish_episode(name, feed_dir)
+    click.echo(f"unpublished {record.slug} ({record.title})", err=True)
+    click.echo(str(feed_dir / "feed.xml"))
 
 
 def _describe(voice) -> str:  # noqa: ANN001

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import lxml.etree  # noqa: F401 - feedgen uses lxml.etree without importing it
+import lxml.etree  # feedgen uses lxml.etree without importing it
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
@@ -106,3 +106,16 @@ def rss(channel: Channel, items: list[Item]) -> bytes:
         entry.podcast.itunes_summary(item.description)
         entry.podcast20.item = item
     return feed.rss_str(pretty=True)
+
+
+def served_from(feed_xml: bytes) -> str | None:
+    """The base URL a written feed.xml was published for (its rel="self" link without feed.xml)."""
+    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True)
+    try:
+        root = lxml.etree.fromstring(feed_xml, parser)
+    except lxml.etree.XMLSyntaxError:
+        return None
+    for link in root.iterfind("channel/{http://www.w3.org/2005/Atom}link"):
+        if link.get("rel") == "self" and (href := link.get("href") or "").endswith("/feed.xml"):
+            return href.removesuffix("/feed.xml")
+    return None

@@ -89,7 +89,7 @@ class PageEpisode:
     speakers: tuple[str, ...]
 
 
-def episode_page(episode: PageEpisode, mix: Mix, feed_title: str, feed_href: str, audio_href: str,
+def episode_page(episode: PageEpisode, mix: Mix, feed_title: str, index_href: str, feed_href: str, audio_href: str,
                  transcript_hrefs: dict[str, str]) -> str:
     chapters = "\n".join(
         f'<li><button type="button" data-seek="{chapter.start:.3f}">{escape(chapter.title)} '
@@ -104,7 +104,9 @@ def episode_page(episode: PageEpisode, mix: Mix, feed_title: str, feed_href: str
     timeline = json.dumps({
         "cues": [{"start": round(c.start, 3), "end": round(c.end, 3)} for c in mix.cues],
         "chapters": [{"start": round(c.start, 3), "title": c.title} for c in mix.chapters],
-    }, ensure_ascii=False).replace("</", "<\\/")
+    }, ensure_ascii=False)
+    # Inside <script>, "<!--", "<script" and "</script" change how the page is parsed: none may appear.
+    timeline = timeline.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     downloads = " · ".join(f'<a href="{escape(href)}">{escape(label)}</a>' for label, href in transcript_hrefs.items())
     voices = ", ".join(escape(name) for name in episode.speakers) or "the narrator only"
     speeds = "".join(
@@ -113,7 +115,7 @@ def episode_page(episode: PageEpisode, mix: Mix, feed_title: str, feed_href: str
     )
     return _page(f"{episode.title} · {feed_title}", f"""
 <header>
-  <p><a href="index.html">{escape(feed_title)}</a> · <a href="{escape(feed_href)}">Subscribe (RSS feed)</a></p>
+  <p><a href="{escape(index_href)}">{escape(feed_title)}</a> · <a href="{escape(feed_href)}">Subscribe (RSS feed)</a></p>
   <h1>{escape(episode.title)}</h1>
   {f'<p>{escape(episode.subtitle)}</p>' if episode.subtitle else ''}
   <p class="meta">{escape(episode.date or '')} · {_clock(episode.duration)} · Voices: {voices}</p>

@@ -12,87 +12,118 @@ The folder holds everything a podcast host serves:
 
 A publish holds a lock on the folder, so two at once both land; feed.xml, episodes.json and
 every episode file are written to a temporary name, flushed to disk and renamed, so a crash
-leaves the previous feed whole.
+leaves the previous feed whole. The state files are written last, after everything derived from
+them: a feed.xml that cannot be written never leaves episodes.json listing what it lacks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-import tomllib
+import hashlib
+import logging
 import uuid
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 
 from filelock import FileLock
 
-from audiobook.casting.profile import cast_script
+from audiobook.api import Options, Outcome, Prepared, prepare, render_prepared
 from audiobook.audio.cover import plain_cover
+from audiobook.audio.sidecars import srt, transcript_json
+from audiobook.casting.profile import cast_script
 from audiobook.errors import AudiobookError, CastError, InputError, OutputError
-from audiobook.publish.feed import Channel, Item, rss
 from audiobook.files import write_atomically
 from audiobook.model import Episode, Voice
-from audiobook.api import Options, Prepared, prepare, render_prepared
-from audiobook.names import slug
-from audiobook.audio.sidecars import srt, transcript_json
-from audiobook.speech.synth import Workers
-from audiobook.tomlfile import read_toml
+from audiobook.names import slug, unique
+from audiobook.publish.feed import Channel, Item, rss, served_from
 from audiobook.publish.pages import PageEpisode, episode_page, index_page
+from audiobook.publish.state import (
+    LOCALHOST, EpisodeRecord, FeedSettings, episodes_json, load_episodes, load_settings, load_voices,
+    settings_toml, valid_base_url, voices_json,
+)
+from audiobook.speech.synth import Workers
 
-DEFAULT_SETTINGS = """\
-# Channel settings for this podcast feed. Edit and publish again to apply.
-title = "Audio editions"
-description = "Accessible audio editions of our journalism: every quote in its speaker's voice, photos described."
-language = "en"
-author = "audiobook"
-owner_name = "Newsroom"
-owner_email = "newsroom@example.org"
-category = "News"
-explicit = false
-# Where DIR is served from; enclosure and transcript addresses start with it.
-base_url = "{base_url}"
-# A square image of 1400 to 3000 pixels, as a path inside DIR; empty: a plain cover is generated.
-image = ""
-"""
+log = logging.getLogger("audiobook")
+# Every file of an episode, as publish writes them: what unpublish removes.
+EPISODE_SUFFIXES = (".mp3", ".vtt", ".srt", ".json", ".chapters.json", ".txt", ".html", ".epub")
 
 
-@dataclass(frozen=True)
-class Published:
-    location: str
-    episode: Episode | None = None
-    error: AudiobookError | None = None
-
-
-def publish(locations: list[str], folder: Path, base_url: str | None = None, options: Options = Options()) -> list[Published]:
+def publish(locations: list[str], folder: Path, base_url: str | None = None,
+            options: Options = Options()) -> list[Outcome]:
+    """Render each article as an episode of the feed in ``folder`` and rewrite the feed; an article
+    that fails, for whatever reason, is reported in its Outcome and the others are still listed."""
+    if base_url is not None:
+        base_url = valid_base_url(base_url)
     try:
         (folder / "episodes").mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise OutputError(f"{folder}: cannot create the feed folder ({error.strerror})") from None
-    results: list[Published] = []
+    outcomes: list[Outcome] = []
     with FileLock(str(folder / ".publish.lock")), Workers(options.jobs) as workers:
         settings = _settings(folder, base_url)
-        state = _read_json(folder / "episodes.json", [])
-        voices = _read_json(folder / "voices.json", {})
+        episodes = list(load_episodes(folder))
+        voices = dict(load_voices(folder))
         for location in locations:
             try:
                 prepared = _with_feed_voices(prepare(location, options), voices)
-                entry, episode = _publish_one(prepared, folder, settings, state, options, workers)
+                record, episode = _publish_one(prepared, location, folder, settings, episodes, options, workers)
+                _check_listable(settings, record)
             except AudiobookError as error:
-                results.append(Published(location, error=error))
+                outcomes.append(Outcome(location, error=error))
                 continue
-            state = [old for old in state if old["guid"] != entry["guid"]] + [entry]
+            except Exception as error:  # noqa: BLE001 - one article's surprise must not cost the others their episodes
+                outcomes.append(Outcome(location, error=AudiobookError(
+                    f"{location}: internal error: {type(error).__name__}: {error}")))
+                continue
+            episodes = [old for old in episodes if old.guid != record.guid and old.slug != record.slug] + [record]
             for speaker in prepared.script.speakers:
                 voices[speaker.name] = prepared.cast.speakers[speaker.id].id
-            results.append(Published(location, episode))
-        _write_durably(folder / "voices.json", json.dumps(voices, ensure_ascii=False, indent=1).encode())
-        _write_durably(folder / "episodes.json", json.dumps(state, ensure_ascii=False, indent=1).encode())
-        _write_feed(folder, settings, state)
-    return results
+            outcomes.append(Outcome(location, episode))
+        _write_feed(folder, settings, episodes, voices)
+    return outcomes
 
 
-def _with_feed_voices(prepared: Prepared, voices: dict[str, str]) -> Prepared:
+def unpublish(name: str, folder: Path) -> EpisodeRecord:
+    """Take the episode ``name`` (its slug) out of the feed: the feed and pages no longer list it,
+    then its files go. Locked like publish; a crash midway leaves at most unlisted files behind."""
+    if not (folder / "episodes.json").is_file():
+        raise InputError(f"{folder}: not a feed folder (no episodes.json)")
+    with FileLock(str(folder / ".publish.lock")):
+        settings = load_settings(folder)
+        episodes = load_episodes(folder)
+        record = next((episode for episode in episodes if episode.slug == name), None)
+        if record is None:
+            listed = ", ".join(episode.slug for episode in episodes) or "none"
+            raise InputError(f"{folder}: no episode {name!r} in the feed (episodes: {listed})")
+        _write_feed(folder, settings, [episode for episode in episodes if episode is not record],
+                    load_voices(folder))
+        for suffix in EPISODE_SUFFIXES:
+            (folder / "episodes" / f"{record.slug}{suffix}").unlink(missing_ok=True)
+    return record
+
+
+def _settings(folder: Path, base_url: str | None) -> FeedSettings:
+    """The feed's settings, written with defaults on the first publish; ``base_url`` overrides the
+    saved one. Without any, the feed is for `serve` on this machine: said so, and refused for a
+    feed already published somewhere real."""
+    path = folder / "feed.toml"
+    saved = load_settings(folder) if path.exists() else FeedSettings(base_url=base_url or LOCALHOST)
+    settings = replace(saved, base_url=base_url) if base_url else saved
+    if settings.base_url == LOCALHOST and not base_url:
+        previous = served_from((folder / "feed.xml").read_bytes()) if (folder / "feed.xml").exists() else None
+        if previous and previous.rstrip("/") != LOCALHOST:
+            raise InputError(f"{folder}: this feed is published at {previous}; without --base-url it would "
+                             f"point at {LOCALHOST} (give --base-url {previous})")
+        log.warning("no --base-url: %s's addresses start with %s, for `audiobook serve` on this machine; "
+                    "podcast apps elsewhere need --base-url", folder, LOCALHOST)
+    if not path.exists():
+        _write_durably(path, settings_toml(saved))
+    return settings
+
+
+def _with_feed_voices(prepared: Prepared, voices: Mapping[str, str]) -> Prepared:
     """Speakers the feed has heard before keep their voice, unless the article's corrections pin another.
 
     Two people given the same voice in different episodes can meet in one: the first keeps it,
@@ -114,14 +145,16 @@ def _with_feed_voices(prepared: Prepared, voices: dict[str, str]) -> Prepared:
     return replace(prepared, cast=cast)
 
 
-def _publish_one(prepared: Prepared, folder: Path, settings: dict, state: list[dict], options: Options,
-                 workers: Workers) -> tuple[dict, Episode]:
+def _publish_one(prepared: Prepared, location: str, folder: Path, settings: FeedSettings,
+                 episodes: Sequence[EpisodeRecord], options: Options, workers: Workers) -> tuple[EpisodeRecord, Episode]:
     script = prepared.script
-    identity = script.source_url or f"{script.title}|{script.date.isoformat() if script.date else ''}"
-    guid = str(uuid.uuid5(uuid.NAMESPACE_URL, identity))
-    previous = next((entry for entry in state if entry["guid"] == guid), None)
-    name = previous["slug"] if previous else _free_slug(slug(script.title) or "episode", state)
-    number = previous["number"] if previous else max((entry["number"] for entry in state), default=0) + 1
+    guid = _guid(prepared, location)
+    # Before guids of undated articles named their source, they were the title alone: keep that episode.
+    legacy = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{script.title}|")) if not (script.source_url or script.date) else None
+    previous = (next((episode for episode in episodes if episode.guid == guid), None)
+                or next((episode for episode in episodes if episode.guid == legacy), None))
+    name = previous.slug if previous else unique(slug(script.title) or "episode", {e.slug for e in episodes})
+    number = previous.number if previous else max((episode.number for episode in episodes), default=0) + 1
     episode = render_prepared(prepared, folder / "episodes" / f"{name}.mp3", options, workers)
     _write_durably(folder / "episodes" / f"{name}.srt", srt(episode.mix).encode())
     _write_durably(folder / "episodes" / f"{name}.json", transcript_json(episode.mix).encode())
@@ -129,17 +162,33 @@ def _publish_one(prepared: Prepared, folder: Path, settings: dict, state: list[d
     date = script.date or dt.date.today()
     page = PageEpisode(script.title, script.subtitle, f"{date:%d %B %Y}", f"episodes/{name}.html",
                        f"{name}.mp3", episode.duration, speakers)
-    html = episode_page(page, episode.mix, settings["title"], "../feed.xml", f"{name}.mp3", {
+    html = episode_page(page, episode.mix, settings.title, "../index.html", "../feed.xml", f"{name}.mp3", {
         "WebVTT captions": f"{name}.vtt", "SubRip captions": f"{name}.srt", "JSON transcript": f"{name}.json",
         "Plain text": f"{name}.txt",
     })
     _write_durably(folder / "episodes" / f"{name}.html", html.encode())
-    entry = {
-        "guid": guid, "slug": name, "number": number, "title": script.title, "subtitle": script.subtitle,
-        "date": date.isoformat(), "duration": episode.duration, "bytes": episode.size, "speakers": list(speakers),
-        "content_html": _content_html(script.subtitle, speakers, episode.transcript.read_text()),
-    }
-    return entry, episode
+    record = EpisodeRecord(
+        guid=guid, slug=name, number=number, title=script.title, subtitle=script.subtitle, date=date,
+        duration=episode.duration, bytes=episode.size, speakers=speakers,
+        content_html=_content_html(script.subtitle, speakers, episode.transcript.read_text()),
+    )
+    return record, episode
+
+
+def _guid(prepared: Prepared, location: str) -> str:
+    """The episode's identity: its URL, or its title and date; an undated article is told apart by
+    its file (or, from standard input, its words), so two of the same title are two episodes."""
+    script = prepared.script
+    if script.source_url:
+        identity = script.source_url
+    elif script.date:
+        identity = f"{script.title}|{script.date.isoformat()}"
+    elif location != "-" and Path(location).is_file():
+        identity = f"{script.title}||{Path(location).resolve()}"
+    else:
+        words = "\n".join(segment.text for segment in script.segments)
+        identity = f"{script.title}||{hashlib.sha256(words.encode('utf-8', 'replace')).hexdigest()}"
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, identity))
 
 
 def _content_html(subtitle: str | None, speakers: tuple[str, ...], transcript: str) -> str:
@@ -148,69 +197,57 @@ def _content_html(subtitle: str | None, speakers: tuple[str, ...], transcript: s
     return f"<p>{escape(subtitle or '')}</p>{voices}<h2>Transcript</h2>{paragraphs}"
 
 
-def _write_feed(folder: Path, settings: dict, state: list[dict]) -> None:
-    base = settings["base_url"].rstrip("/")
-    image = settings.get("image") or "cover.png"
-    if not settings.get("image") and not (folder / "cover.png").exists():
-        _write_durably(folder / "cover.png", plain_cover(settings["title"], settings["author"]))
-    channel = Channel(
-        title=settings["title"], description=settings["description"], language=settings["language"],
-        author=settings["author"], owner_name=settings["owner_name"], owner_email=settings["owner_email"],
-        category=settings["category"], explicit=bool(settings["explicit"]), link=f"{base}/index.html",
-        image_url=f"{base}/{image}", feed_url=f"{base}/feed.xml",
+def _channel(settings: FeedSettings) -> Channel:
+    base = settings.base_url.rstrip("/")
+    return Channel(
+        title=settings.title, description=settings.description, language=settings.language,
+        author=settings.author, owner_name=settings.owner_name, owner_email=settings.owner_email,
+        category=settings.category, explicit=settings.explicit, link=f"{base}/index.html",
+        image_url=f"{base}/{settings.image or 'cover.png'}", feed_url=f"{base}/feed.xml",
     )
-    items = []
-    for entry in state:
-        episode_base = f"{base}/episodes/{entry['slug']}"
-        speakers = entry["speakers"]
-        description = (entry["subtitle"] or entry["title"]) + (f" Voices: {', '.join(speakers)}." if speakers else "")
-        items.append(Item(
-            guid=entry["guid"], title=entry["title"], description=description, content_html=entry["content_html"],
-            published=dt.datetime.combine(dt.date.fromisoformat(entry["date"]), dt.time(6, 0), dt.timezone.utc),
-            page_url=f"{episode_base}.html", audio_url=f"{episode_base}.mp3", audio_bytes=entry["bytes"],
-            duration_seconds=entry["duration"], number=entry["number"],
-            transcripts=((f"{episode_base}.vtt", "text/vtt"), (f"{episode_base}.srt", "application/x-subrip"),
-                         (f"{episode_base}.json", "application/json")),
-            chapters_url=f"{episode_base}.chapters.json", people=tuple(speakers),
-        ))
-    _write_durably(folder / "feed.xml", rss(channel, items))
-    pages = [
-        PageEpisode(e["title"], e["subtitle"], dt.date.fromisoformat(e["date"]).strftime("%d %B %Y"),
-                    f"episodes/{e['slug']}.html", f"episodes/{e['slug']}.mp3", e["duration"], tuple(e["speakers"]))
-        for e in sorted(state, key=lambda e: (e["date"], e["number"]), reverse=True)
-    ]
-    _write_durably(folder / "index.html", index_page(settings["title"], settings["description"], "feed.xml", pages).encode())
 
 
-def _settings(folder: Path, base_url: str | None) -> dict:
-    path = folder / "feed.toml"
-    if not path.exists():
-        _write_durably(path, DEFAULT_SETTINGS.format(base_url=base_url or "http://localhost:8000").encode())
-    settings = read_toml(path, "feed settings file", InputError)
-    defaults = tomllib.loads(DEFAULT_SETTINGS.format(base_url="http://localhost:8000"))
-    missing = set(defaults) - set(settings)
-    if missing:
-        raise InputError(f"{path}: missing settings: {', '.join(sorted(missing))}")
-    if base_url:
-        settings["base_url"] = base_url
-    return settings
+def _item(settings: FeedSettings, record: EpisodeRecord) -> Item:
+    episode_base = f"{settings.base_url.rstrip('/')}/episodes/{record.slug}"
+    voices = f" Voices: {', '.join(record.speakers)}." if record.speakers else ""
+    return Item(
+        guid=record.guid, title=record.title, description=(record.subtitle or record.title) + voices,
+        content_html=record.content_html,
+        published=dt.datetime.combine(record.date, dt.time(6, 0), dt.timezone.utc),
+        page_url=f"{episode_base}.html", audio_url=f"{episode_base}.mp3", audio_bytes=record.bytes,
+        duration_seconds=record.duration, number=record.number,
+        transcripts=((f"{episode_base}.vtt", "text/vtt"), (f"{episode_base}.srt", "application/x-subrip"),
+                     (f"{episode_base}.json", "application/json")),
+        chapters_url=f"{episode_base}.chapters.json", people=record.speakers,
+    )
 
 
-def _free_slug(base: str, state: list[dict]) -> str:
-    taken = {entry["slug"] for entry in state}
-    name, counter = base, 2
-    while name in taken:
-        name, counter = f"{base}-{counter}", counter + 1
-    return re.sub(r"[^a-z0-9-]", "", name)
-
-
-def _read_json(path: Path, default):  # noqa: ANN001, ANN202
-    if not path.exists():
-        return default
+def _check_listable(settings: FeedSettings, record: EpisodeRecord) -> None:
+    """An episode the feed could not carry is refused alone, before it joins the state every publish reads."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise InputError(f"{path}: damaged ({error.msg}); restore it from a backup before publishing") from None
+        rss(_channel(settings), [_item(settings, record)])
+        episodes_json([record])
+    except (ValueError, UnicodeError) as error:
+        raise InputError(f"{record.title[:80]!r}: cannot go into the feed ({error})") from None
+
+
+def _write_feed(folder: Path, settings: FeedSettings, episodes: Sequence[EpisodeRecord],
+                voices: Mapping[str, str]) -> None:
+    """Everything derived from the state first, the state last: a failure leaves the state as it was."""
+    feed_xml = rss(_channel(settings), [_item(settings, record) for record in episodes])
+    pages = [
+        PageEpisode(e.title, e.subtitle, f"{e.date:%d %B %Y}", f"episodes/{e.slug}.html",
+                    f"episodes/{e.slug}.mp3", e.duration, e.speakers)
+        for e in sorted(episodes, key=lambda e: (e.date, e.number), reverse=True)
+    ]
+    index_html = index_page(settings.title, settings.description, "feed.xml", pages).encode()
+    state, voice_table = episodes_json(episodes), voices_json(voices)
+    if not settings.image and not (folder / "cover.png").exists():
+        _write_durably(folder / "cover.png", plain_cover(settings.title, settings.author))
+    _write_durably(folder / "feed.xml", feed_xml)
+    _write_durably(folder / "index.html", index_html)
+    _write_durably(folder / "voices.json", voice_table)
+    _write_durably(folder / "episodes.json", state)
 
 
 def _write_durably(path: Path, data: bytes) -> None:

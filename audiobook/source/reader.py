@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,9 @@ from audiobook.source.fetch import fetch, is_url
 # Control characters that never occur in text; finding them means the file is binary.
 _BINARY_BYTES = frozenset(range(32)) - {9, 10, 12, 13}
 MAX_BYTES = 50 * 1024 * 1024
+# What XML 1.0 cannot carry (controls, lone surrogates, U+FFFE/U+FFFF): one such character in a
+# title would make every later feed.xml unwritable, and no listener can hear it anyway.
+_NOT_XML = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 log = logging.getLogger("audiobook")
 
 
@@ -89,4 +93,6 @@ def decode(data: bytes, label: str, declared: str | None = None) -> str:
 
 
 def _normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    """Unix newlines, plain spaces, and nothing XML cannot carry (a BOM inside the text included)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\f", "\n")
+    return _NOT_XML.sub("", text.replace("\ufeff", ""))
