@@ -169,3 +169,29 @@ def test_the_segment_being_read_is_highlighted(sample_book, tmp_path: Path):
 def test_render_without_epub_writes_no_book(tmp_path: Path):
     episode = render(str(SHORT), tmp_path / "s.mp3", Options(cache_dir=tmp_path / "c"))
     assert episode.epub is None and not (tmp_path / "s.epub").exists()
+
+
+def test_publish_puts_a_talking_book_beside_each_episode_and_links_it(tmp_path: Path, fake_cast: Path):
+    import threading
+    import urllib.request
+
+    from audiobook.publish.publisher import publish
+    from audiobook.publish.serve import make_server
+
+    folder = tmp_path / "feed"
+    publish([str(SHORT)], folder, "https://audio.example.org", Options(cast_path=fake_cast, cache_dir=tmp_path / "c"))
+    books = list((folder / "episodes").glob("*.epub"))
+    assert len(books) == 1
+    page = books[0].with_suffix(".html").read_text()
+    assert f'href="{books[0].name}"' in page
+    server = make_server(folder, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/episodes/{books[0].name}"
+        with urllib.request.urlopen(url) as response:
+            assert response.headers["Content-Type"] == "application/epub+zip"
+            assert response.read() == books[0].read_bytes()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "No errors or warnings detected" in _epubcheck(books[0])

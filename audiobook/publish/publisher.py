@@ -6,7 +6,7 @@ The folder holds everything a podcast host serves:
     DIR/feed.xml         RSS 2.0 with itunes, content and podcast: namespaces
     DIR/index.html       the episodes, for the web
     DIR/cover.png        generated when feed.toml names no image
-    DIR/episodes/        SLUG.mp3 .vtt .srt .json .chapters.json .txt .html per episode
+    DIR/episodes/        SLUG.mp3 .vtt .srt .json .chapters.json .txt .epub .html per episode
     DIR/episodes.json    what the feed lists (the state every publish starts from)
     DIR/voices.json      each speaker's voice, so a person sounds the same in every episode
 
@@ -155,7 +155,8 @@ def _publish_one(prepared: Prepared, location: str, folder: Path, settings: Feed
                 or next((episode for episode in episodes if episode.guid == legacy), None))
     name = previous.slug if previous else unique(slug(script.title) or "episode", {e.slug for e in episodes})
     number = previous.number if previous else max((episode.number for episode in episodes), default=0) + 1
-    episode = render_prepared(prepared, folder / "episodes" / f"{name}.mp3", options, workers)
+    # Every episode gets its talking book too: the text and the audio in sync, for reading systems.
+    episode = render_prepared(prepared, folder / "episodes" / f"{name}.mp3", replace(options, epub=True), workers)
     _write_durably(folder / "episodes" / f"{name}.srt", srt(episode.mix).encode())
     _write_durably(folder / "episodes" / f"{name}.json", transcript_json(episode.mix).encode())
     speakers = tuple(speaker.name for speaker in script.speakers)
@@ -164,7 +165,7 @@ def _publish_one(prepared: Prepared, location: str, folder: Path, settings: Feed
                        f"{name}.mp3", episode.duration, speakers)
     html = episode_page(page, episode.mix, settings.title, "../index.html", "../feed.xml", f"{name}.mp3", {
         "WebVTT captions": f"{name}.vtt", "SubRip captions": f"{name}.srt", "JSON transcript": f"{name}.json",
-        "Plain text": f"{name}.txt",
+        "Plain text": f"{name}.txt", "Talking book (EPUB 3, text and audio in sync)": f"{name}.epub",
     })
     _write_durably(folder / "episodes" / f"{name}.html", html.encode())
     record = EpisodeRecord(
