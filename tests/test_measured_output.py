@@ -88,7 +88,9 @@ def _modules_after(code: str) -> set[str]:
     return set(json.loads(result.stdout.splitlines()[-1]))
 
 
-@pytest.mark.parametrize("arguments", [["--version"], ["--help"], ["render", "--help"], ["script", str(SAMPLE)]])
+@pytest.mark.parametrize("arguments", [
+    ["--version"], ["--help"], ["render", "--help"], ["script", str(SAMPLE)], ["voices"],
+])
 def test_commands_that_encode_nothing_do_not_load_the_audio_stack(arguments: list[str]):
     loaded = _modules_after(
         "import sys\nfrom audiobook.cli import main\n"
