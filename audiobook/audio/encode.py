@@ -39,7 +39,6 @@ class Tags:
 # LAME starts every stream with this many samples of its own (encoder delay) before the input's first.
 ENCODER_DELAY = 1105
 
-
 # The episode's true peak, as decoded, stays at or under -1 dBTP (podcast delivery specs); chunks are
 # held 0.5 dB under it, for decoders and true-peak meters that interpolate differently from ours.
 EPISODE_PEAK_DBTP = -1.0
@@ -55,7 +54,7 @@ def encode_chunk(pcm: bytes, sample_rate: int, bitrate: int = DEFAULT_BITRATE) -
     """A stand-alone CBR MP3 stream of one chunk whose true peak, decoded, is under CHUNK_PEAK_DBTP.
 
     The codec's overshoot is measured on the decoded stream; when the peak misses, the chunk's
-    peaks are limited by the excess and it is encoded again. Streams of one format join into one
+    peaks are limited harder (by the excess, at least 0.5 dB) and it is encoded again. Streams of one format join into one
     playable file: each is whole frames with no header of its own (lameenc writes no Xing/LAME tag).
     """
     from audiobook.speech.analysis import limit_pcm, true_peak_dbtp  # scipy loads only when encoding
