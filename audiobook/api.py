@@ -1,6 +1,6 @@
 """The library API: one call per thing a user does, each a straight line through the stages.
 
-    read_source → extract → build_script (→ overrides) → cast_script → Synthesis (clips)
+    read_source → extract → build_script (→ overrides) → cast_script → plan_clips → synthesize (clips)
       → plan_chunks → encode_chunk → Mp3Writer + Timeline (tags) → sidecars
 """
 
@@ -18,7 +18,7 @@ from audiobook.speech.cache import ClipCache
 from audiobook.casting.profile import CastProfile, at_rate, cast_script, default_cast_path, load_profile
 from audiobook.audio.cover import plain_cover
 from audiobook.audio.encode import (
-    DEFAULT_BITRATE, ENCODER_DELAY, LAME_QUALITY, Mp3Writer, Tags, encode_chunk, played_samples,
+    CHUNK_PEAK_DBTP, DEFAULT_BITRATE, ENCODER_DELAY, LAME_QUALITY, Mp3Writer, Tags, encode_chunk, played_samples,
 )
 from audiobook.errors import AudiobookError, InputError, OutputError
 from audiobook.extract import extract
@@ -32,7 +32,7 @@ from audiobook.script.scriptfile import looks_like_script, script_from_json
 from audiobook.audio.sidecars import chapters_json, transcript, webvtt
 from audiobook.source.reader import read_source
 from audiobook.speech.ear import Lexicon, load_lexicon
-from audiobook.speech.synth import Synthesis, Workers
+from audiobook.speech.synth import ClipJob, Workers, plan_clips, synthesize, uncached
 
 log = logging.getLogger("audiobook")
 
@@ -142,16 +142,17 @@ def render_prepared(
         cover_png=plain_cover(script.title, script.publication),
     )
     cache = ClipCache(options.cache_dir).open()
-    synthesis = Synthesis(script, prepared.cast, cache, prepared.lexicon)
+    clip_jobs = plan_clips(script, prepared.cast, cache, prepared.lexicon)
     chunks = plan_chunks(script)
-    keys = [_chunk_key(chunk, synthesis, options.bitrate) for chunk in chunks]
+    keys = [_chunk_key(chunk, clip_jobs, options.bitrate) for chunk in chunks]
     encoded = {key: found for key in keys if (found := cache.get_chunk(key))}
     timeline = Timeline(script, SAMPLE_RATE, ENCODER_DELAY)
     with contextlib.ExitStack() as stack:
         if workers is None:
             workers = stack.enter_context(Workers(options.jobs))
-        to_encode = [index for chunk, key in zip(chunks, keys) if key not in encoded for index in chunk.segments]
-        clips = synthesis.clips(workers, to_encode)
+        to_encode = [clip_jobs[index] for chunk, key in zip(chunks, keys) if key not in encoded for index in chunk.segments]
+        synthesized = len(uncached(to_encode, cache))
+        clips = synthesize(to_encode, cache, workers)
         stack.callback(clips.close)  # on an error, cancel what is still queued for this article
         mp3 = stack.enter_context(Mp3Writer(output))
         for done, (chunk, key) in enumerate(zip(chunks, keys), start=1):
@@ -189,7 +190,7 @@ def render_prepared(
     return Episode(
         mp3=output, duration=mix.duration, size=output.stat().st_size, vtt=output.with_suffix(".vtt"),
         chapters_json=output.with_suffix(".chapters.json"), transcript=output.with_suffix(".txt"),
-        synthesized=synthesis.synthesized, mix=mix, epub=book,
+        synthesized=synthesized, mix=mix, epub=book,
     )
 
 
@@ -200,9 +201,10 @@ def say(prepared: Prepared, number: int, output: Path, options: Options = Option
         raise InputError(f"{prepared.name}: there is no segment {number}; segments are numbered 0 to {len(segments) - 1}")
     if not segments[number].spoken:
         raise InputError(f"{prepared.name}: segment {number} is not spoken (\"spoken\": false)")
-    synthesis = Synthesis(prepared.script, prepared.cast, ClipCache(options.cache_dir).open(), prepared.lexicon)
+    cache = ClipCache(options.cache_dir).open()
+    job = plan_clips(prepared.script, prepared.cast, cache, prepared.lexicon)[number]
     with Workers(1) as workers:
-        clip = next(synthesis.clips(workers, [number]))
+        clip = next(synthesize([job], cache, workers))
     _check_writable(output)
     write_atomically(output, clip.path.read_bytes())
     return output
@@ -254,11 +256,11 @@ def _unused(output: Path, taken: set[Path]) -> Path:
     return candidate
 
 
-def _chunk_key(chunk: Chunk, synthesis: Synthesis, bitrate: int) -> str:
+def _chunk_key(chunk: Chunk, clip_jobs: dict[int, ClipJob], bitrate: int) -> str:
     """Everything that changes a chunk's encoded bytes: its clips, its pauses, the encoder's settings."""
     material = json.dumps([
-        "chunk 1", SAMPLE_RATE, bitrate, LAME_QUALITY, chunk.pauses, chunk.tail,
-        [synthesis.jobs[index].key for index in chunk.segments],
+        "chunk 2", SAMPLE_RATE, bitrate, LAME_QUALITY, CHUNK_PEAK_DBTP, chunk.pauses, chunk.tail,
+        [clip_jobs[index].key for index in chunk.segments],
     ])
     return hashlib.sha256(material.encode()).hexdigest()
 

@@ -1,7 +1,8 @@
 """The `audiobook` command: a thin layer that parses options, calls the library and prints results.
 
 Library errors become one line on stderr and an exit code (2 for bad input, 1 for failures);
-nothing else prints a traceback unless AUDIOBOOK_DEBUG is set.
+nothing else prints a traceback unless AUDIOBOOK_DEBUG is set. Each command imports the stages it
+uses when it runs, so `--help`, `--version`, `script` and `voices` do not load the audio stack.
 """
 
 from __future__ import annotations
@@ -16,19 +17,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from audiobook import __version__
-from audiobook.casting.audition import audition as audition_cast
-from audiobook.casting.profile import CastProfile, load_profile
-from audiobook.speech.engines import engine_names, load_engine
+from audiobook.speech.engines import engine_names
 from audiobook.errors import AudiobookError, InputError, OutputError
-from audiobook.script.attribution import UNCERTAIN
-from audiobook.api import Options, Outcome, prepare, render as render_article, render_many, say as say_segment
-from audiobook.publish.publisher import publish as publish_articles, unpublish as unpublish_episode
-from audiobook.publish.serve import make_server
-from audiobook.script.scriptfile import script_to_json
+
+if TYPE_CHECKING:
+    from audiobook.casting.profile import CastProfile
 
 _BITRATE = click.option(
     "--bitrate", type=click.Choice(["64", "96", "128", "160"]), default="64", show_default=True,
@@ -126,6 +124,8 @@ def render(
     """
     if output and len(articles) > 1:
         raise click.UsageError("-o names one file; for several articles use --output-dir")
+    from audiobook.api import Options, Outcome, render as render_article, render_many
+
     options = Options(
         cast_path=cast_path, lexicon_path=lexicon_path, overrides_path=overrides_path, output_dir=output_dir,
         cache_dir=cache_dir, jobs=jobs, bitrate=int(bitrate), rate=rate, publication=publication, epub=epub,
@@ -215,6 +215,9 @@ def script(
     With --json and several articles, a JSON list of scripts. A bad article is reported and the
     others are still shown.
     """
+    from audiobook.api import Options, prepare
+    from audiobook.script.scriptfile import script_to_json
+
     options = Options(cast_path=cast_path, overrides_path=overrides_path, lexicon_path=lexicon_path, rate=rate,
                       publication=publication)
     documents, failures = [], []
@@ -240,6 +243,8 @@ def script(
 
 def _print_script(document: dict) -> None:
     """The script as a table; quotes whose speaker is least sure come first, marked '?', to check them."""
+    from audiobook.script.attribution import UNCERTAIN
+
     names = {speaker["id"]: speaker["name"] for speaker in document["speakers"]}
     click.echo(f"{document['title']}  ({document['date'] or 'no date'})")
     numbered = list(enumerate(document["segments"]))
@@ -258,6 +263,8 @@ def _print_script(document: dict) -> None:
 
 
 def _print_segment(number: int, segment: dict, names: dict[str, str]) -> None:
+    from audiobook.script.attribution import UNCERTAIN
+
     who = names.get(segment["speaker"], "") if segment["speaker"] else ""
     voice = segment["voice"] or "(silent)"
     text = segment["text"] if len(segment["text"]) <= 70 else segment["text"][:69] + "…"
@@ -279,6 +286,8 @@ def say(
     lexicon_path: Path | None, rate: int | None, cache_dir: Path | None,
 ) -> None:
     """Hear segment N alone (numbered as `audiobook script` prints them), in the voice the render gives it."""
+    from audiobook.api import Options, prepare, say as say_segment
+
     options = Options(cast_path=cast_path, overrides_path=overrides_path, lexicon_path=lexicon_path, rate=rate,
                       cache_dir=cache_dir)
     prepared = prepare(article, options)
@@ -330,11 +339,16 @@ def _print_distances(profile: CastProfile) -> None:
 @click.option("--distances", is_flag=True, help="Print how alike the cast's voices sound, as measured.")
 def voices(cast_path: Path | None, engine_name: str, audition: bool, output_dir: Path, distances: bool) -> None:
     """List the cast in use and the voices the speech engine offers (or, with --audition, hear the cast)."""
+    from audiobook.casting.profile import load_profile
+    from audiobook.speech.engines import load_engine
+
     profile = load_profile(cast_path)
     if distances:
         _print_distances(profile)
         return
     if audition:
+        from audiobook.casting.audition import audition as audition_cast
+
         episode = audition_cast(profile, output_dir / f"audition-{Path(profile.source).stem}.mp3")
         click.echo(f"audition of {profile.source}: {episode.duration:.0f} s, one chapter a voice", err=True)
         click.echo(str(episode.mp3))
@@ -368,6 +382,9 @@ def publish(
 
     Publishing the same article again replaces its episode (same guid); no other episode is lost.
     """
+    from audiobook.api import Options
+    from audiobook.publish.publisher import publish as publish_articles
+
     options = Options(cast_path=cast_path, cache_dir=cache_dir, jobs=jobs, rate=rate, bitrate=int(bitrate))
     results = publish_articles(list(articles), feed_dir, base_url, options)
     for result in results:
@@ -390,6 +407,8 @@ def serve(folder: Path, port: int, host: str) -> None:
 
     Only what listeners need is served: feed.xml, the pages, the episodes' media and sidecars, the cover.
     """
+    from audiobook.publish.serve import make_server
+
     server = make_server(folder, port, host)
     click.echo(f"serving {folder} at http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)", err=True)
     try:
@@ -404,6 +423,8 @@ def serve(folder: Path, port: int, host: str) -> None:
 def unpublish(name: str, feed_dir: Path) -> None:
     """Take the episode SLUG (its file name in DIR/episodes/) out of the feed: feed.xml and the pages
     stop listing it, then its files are removed. Locked and atomic, like publish."""
+    from audiobook.publish.publisher import unpublish as unpublish_episode
+
     record = unpublish_episode(name, feed_dir)
     click.echo(f"unpublished {record.slug} ({record.title})", err=True)
     click.echo(str(feed_dir / "feed.xml"))

@@ -18,7 +18,7 @@ from audiobook.cli import main
 from audiobook.errors import InputError
 from audiobook.script.scriptfile import script_to_json
 from audiobook.speech.cache import ClipCache
-from audiobook.speech.synth import Synthesis
+from audiobook.speech.synth import plan_clips
 
 from .helpers import SAMPLE, SHORT, parse_vtt
 
@@ -270,16 +270,16 @@ def test_script_shows_what_the_engine_will_hear(tmp_path):
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
     prepared = prepare(str(SAMPLE), Options(lexicon_path=lexicon))
-    synthesis = Synthesis(prepared.script, prepared.cast, ClipCache(tmp_path / "cache"), prepared.lexicon)
-    for index, job in synthesis.jobs.items():
+    jobs = plan_clips(prepared.script, prepared.cast, ClipCache(tmp_path / "cache"), prepared.lexicon)
+    for index, job in jobs.items():
         segment = document["segments"][index]
         assert (segment["speech"] or segment["text"]) == job.text
     respelt = [s for s in document["segments"] if s["speech"] and "Step-an-a-kert" in s["speech"]]
     assert respelt and all("Stepanakert" in s["text"] for s in respelt)
     # Rendering the saved script, the engine hears the same words again (nothing respelt twice).
     saved = prepare(str(_write(tmp_path, document)), Options(lexicon_path=lexicon))
-    again = Synthesis(saved.script, saved.cast, ClipCache(tmp_path / "cache"), saved.lexicon)
-    assert {i: job.key for i, job in again.jobs.items()} == {i: job.key for i, job in synthesis.jobs.items()}
+    again = plan_clips(saved.script, saved.cast, ClipCache(tmp_path / "cache"), saved.lexicon)
+    assert {i: job.key for i, job in again.items()} == {i: job.key for i, job in jobs.items()}
 
 
 def test_a_script_saved_before_cast_voice_existed_still_follows_speakers(tmp_path):

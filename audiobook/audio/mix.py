@@ -10,11 +10,6 @@ from __future__ import annotations
 
 import warnings
 
-with warnings.catch_warnings():
-    # pydub warns at import when ffmpeg is absent; it only needs ffmpeg for compressed files, and we read WAV.
-    warnings.simplefilter("ignore", RuntimeWarning)
-    from pydub import AudioSegment
-
 from audiobook.model import Chapter, Chunk, Clip, Cue, Mix, Script, Segment
 
 # Pauses, in seconds: a beat inside a paragraph, more between paragraphs, most around chapters.
@@ -49,6 +44,11 @@ def plan_chunks(script: Script) -> list[Chunk]:
 
 def chunk_pcm(chunk: Chunk, clips: list[Clip], sample_rate: int) -> tuple[bytes, list[int]]:
     """The chunk's audio as 16-bit mono PCM, and each clip's length in samples."""
+    with warnings.catch_warnings():
+        # pydub warns at import when ffmpeg is absent; it only needs ffmpeg for compressed files, and we read WAV.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        from pydub import AudioSegment  # loaded only when a chunk is mixed, not for a cached render
+
     parts: list[bytes] = []
     lengths: list[int] = []
     for pause, clip in zip(chunk.pauses, clips):

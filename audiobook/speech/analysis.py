@@ -63,16 +63,35 @@ def true_peak_dbtp(signal: np.ndarray, sample_rate: int) -> float:
     return 20 * np.log10(peak) if peak > 0 else -120.0
 
 
+def _true_peaks(signal: np.ndarray) -> np.ndarray:
+    """Per sample, the largest magnitude of the 4x oversampled signal from it to the next sample."""
+    oversampled = np.abs(resample_poly(signal, 4, 1))[:4 * len(signal)]
+    return np.maximum(np.abs(signal), oversampled.reshape(-1, 4).max(axis=1))
+
+
 def limit(signal: np.ndarray, sample_rate: int, ceiling_db: float) -> np.ndarray:
-    """A look-ahead peak limiter: gain dips smoothly around peaks above the ceiling, nothing else changes."""
+    """A look-ahead true-peak limiter: gain dips smoothly around (4x oversampled) peaks above the ceiling,
+    nothing else changes. Speech synthesizers' peaks between samples reach 2 dB above the samples' own."""
     ceiling = 10 ** (ceiling_db / 20)
-    if not len(signal) or np.abs(signal).max() <= ceiling:
+    if not len(signal):
         return signal
-    wanted = np.minimum(1.0, ceiling / np.maximum(np.abs(signal), 1e-9))
+    peaks = _true_peaks(signal)
+    if peaks.max() <= ceiling:
+        return signal
+    wanted = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-9))
     window = 2 * max(1, int(0.005 * sample_rate)) + 1
     # The lowest gain needed anywhere within 5 ms, smoothed, so the gain falls before a peak arrives.
     smooth = uniform_filter1d(minimum_filter1d(wanted, window), window)
     return signal * np.minimum(smooth, wanted)
+
+
+def limit_pcm(pcm: bytes, sample_rate: int, ceiling_db: float) -> bytes:
+    """16-bit PCM with its true peaks brought under the ceiling."""
+    return _pcm(limit(samples(pcm), sample_rate, ceiling_db))
+
+
+def _pcm(signal: np.ndarray) -> bytes:
+    return (np.clip(signal, -1.0, 32767 / 32768) * 32768).astype("<i2").tobytes()
 
 
 def level(pcm: bytes, sample_rate: int, target_lufs: float, ceiling_db: float) -> bytes:
@@ -89,4 +108,4 @@ def level(pcm: bytes, sample_rate: int, target_lufs: float, ceiling_db: float) -
         if loudness <= -70:
             return pcm
         signal = limit(signal * 10 ** ((target_lufs - loudness) / 20), sample_rate, ceiling_db)
-    return (np.clip(signal, -1.0, 32767 / 32768) * 32768).astype("<i2").tobytes()
+    return _pcm(signal)

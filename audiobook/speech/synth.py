@@ -1,5 +1,8 @@
 """Synthesize every spoken segment to a levelled clip, in the background and in parallel, reusing the cache.
 
+First the clips are planned (`plan_clips`: frozen jobs, each with its cache key, so a render
+can tell what is cached before anything is synthesized), then `synthesize` yields them.
+
 Clips come out in script order while later ones are still being made, so the mix and the
 encoder (on the calling thread) work at the same time as synthesis. A short article uses a
 worker thread (the speech library and the encoder both release the GIL); a long one a pool
@@ -18,30 +21,47 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from audiobook.speech.analysis import level
 from audiobook.speech.cache import ClipCache
-from audiobook.speech.engines import Engine, load_engine
+from audiobook.speech.engines import engine_version, shared_engine
 from audiobook.model import Cast, Clip, Script, Voice
 from audiobook.speech.ear import Lexicon, for_the_ear
 
 # Podcast loudness is -16 LUFS for the episode. Every clip is levelled alike, so no voice is louder
-# than another; clips sit 1 LU above the episode's target because the 400 ms measuring blocks that
-# straddle pauses pull the episode's gated loudness about 1 LU below its clips' (measured on the
-# sample: clips at -16.0 gave an episode at -17.0). Sample peaks under the ceiling keep true peaks under -1 dBTP.
+# than another; clips sit 1.3 LU above the episode's target because the 400 ms measuring blocks that
+# straddle pauses, the limiting and the codec pull the decoded episode below its clips (measured on
+# eight articles at 32-128 kbps: clips at -15.0 gave episodes at -16.0 to -16.7 LUFS). Clips' true peaks (4x oversampled) stay under the ceiling;
+# the encoder checks the decoded chunks against the episode's -1 dBTP (encode.py).
 EPISODE_LUFS = -16.0
-TARGET_LUFS = EPISODE_LUFS + 1.0
+TARGET_LUFS = EPISODE_LUFS + 1.3
 PEAK_CEILING_DB = -2.0
-_LEVELLING = f"levelled to {TARGET_LUFS} LUFS, peaks {PEAK_CEILING_DB} dB"
+_LEVELLING = f"levelled to {TARGET_LUFS} LUFS, true peaks {PEAK_CEILING_DB} dBTP"
 # Starting worker processes costs about half a second; below this many clips a thread is faster.
 _MIN_CLIPS_FOR_PROCESSES = 200
 
 
 @dataclass(frozen=True)
-class _Job:
+class ClipJob:
+    """One clip to make: a segment's words as the engine hears them, its voice, and its cache key."""
+
     segment: int
     text: str
     voice: Voice
     key: str
+
+
+def plan_clips(script: Script, cast: Cast, cache: ClipCache, lexicon: Lexicon = Lexicon()) -> dict[int, ClipJob]:
+    """The clip of every spoken segment, by segment index, with the key that finds it in the cache."""
+    versions: dict[str, str] = {}  # asked once per engine, not once per segment
+    jobs: dict[int, ClipJob] = {}
+    for index, segment in enumerate(script.segments):
+        if segment.spoken:
+            voice = cast.voice_for(segment)
+            text = for_the_ear(segment.spoken_text, lexicon)
+            if voice.engine not in versions:
+                versions[voice.engine] = engine_version(voice.engine)
+            key = cache.key(f"{versions[voice.engine]}; {_LEVELLING}", voice, text)
+            jobs[index] = ClipJob(index, text, voice, key)
+    return jobs
 
 
 class Workers:
@@ -75,49 +95,26 @@ class Workers:
                 pool.shutdown(wait=True, cancel_futures=True)
 
 
-class Synthesis:
-    """The clips of one script: cached ones read back, missing ones made by the workers."""
-
-    def __init__(self, script: Script, cast: Cast, cache: ClipCache, lexicon: Lexicon = Lexicon()) -> None:
-        self._cache = cache
-        self._engines: dict[str, Engine] = {}
-        versions: dict[str, str] = {}  # asked once per engine, not once per segment
-        self.jobs: dict[int, _Job] = {}
-        for index, segment in enumerate(script.segments):
-            if segment.spoken:
-                voice = cast.voice_for(segment)
-                text = for_the_ear(segment.spoken_text, lexicon)
-                if voice.engine not in versions:
-                    versions[voice.engine] = self._engine(voice.engine).version
-                key = cache.key(f"{versions[voice.engine]}; {_LEVELLING}", voice, text)
-                self.jobs[index] = _Job(index, text, voice, key)
-        self.synthesized = 0
-
-    def clips(self, workers: Workers, indexes: list[int]) -> Iterator[Clip]:
-        """The clips of these segments, in this order; what is still queued is cancelled if the caller stops."""
-        cached = {index: path for index in indexes if (path := self._cache.get(self.jobs[index].key))}
-        missing = [self.jobs[index] for index in indexes if index not in cached]
-        self.synthesized += len(missing)
-        executor = workers.for_clips(len(missing))
-        threads = isinstance(executor, ThreadPoolExecutor)
-        futures: dict[int, Future[Path]] = {
-            job.segment: executor.submit(_make_clip, job, self._cache.folder, self._engines if threads else None)
-            for job in missing
-        }
-        try:
-            for index in indexes:
-                yield _clip(index, cached[index] if index in cached else futures[index].result())
-        finally:
-            for future in futures.values():
-                future.cancel()
-
-    def _engine(self, name: str) -> Engine:
-        if name not in self._engines:
-            self._engines[name] = load_engine(name)
-        return self._engines[name]
+def uncached(jobs: list[ClipJob], cache: ClipCache) -> list[ClipJob]:
+    """The jobs whose clips the cache does not hold: what a render will synthesize."""
+    return [job for job in jobs if cache.get(job.key) is None]
 
 
-_process_engines: dict[str, Engine] = {}
+def synthesize(jobs: list[ClipJob], cache: ClipCache, workers: Workers) -> Iterator[Clip]:
+    """The clips of these jobs, in this order: cached ones read back, missing ones made by the workers.
+
+    What is still queued is cancelled if the caller stops early.
+    """
+    cached = {job.segment: path for job in jobs if (path := cache.get(job.key))}
+    missing = [job for job in jobs if job.segment not in cached]
+    executor = workers.for_clips(len(missing))
+    futures: dict[int, Future[Path]] = {job.segment: executor.submit(_make_clip, job, cache.folder) for job in missing}
+    try:
+        for job in jobs:
+            yield _clip(job.segment, cached[job.segment] if job.segment in cached else futures[job.segment].result())
+    finally:
+        for future in futures.values():
+            future.cancel()
 
 
 def _die_with_parent(parent: int) -> None:
@@ -132,12 +129,11 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _make_clip(job: _Job, cache_folder: Path, engines: dict[str, Engine] | None) -> Path:
-    """Synthesize, level and cache one clip (in a worker thread, or a worker process with its own engines)."""
-    engines = _process_engines if engines is None else engines
-    if job.voice.engine not in engines:
-        engines[job.voice.engine] = load_engine(job.voice.engine)
-    audio = engines[job.voice.engine].synthesize(job.text, job.voice)
+def _make_clip(job: ClipJob, cache_folder: Path) -> Path:
+    """Synthesize, level and cache one clip (in a worker thread or a worker process)."""
+    from audiobook.speech.analysis import level  # numpy, scipy and pyloudnorm load only when a clip is made
+
+    audio = shared_engine(job.voice.engine).synthesize(job.text, job.voice)
     levelled = level(audio.pcm, audio.sample_rate, TARGET_LUFS, PEAK_CEILING_DB)
     return ClipCache(cache_folder).put(job.key, levelled, audio.sample_rate)
 

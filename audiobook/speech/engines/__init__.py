@@ -8,7 +8,9 @@ as a third-party package would register its own; a voice names its engine in the
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import entry_points
 from typing import Protocol
 
@@ -50,6 +52,8 @@ class Engine(Protocol):
 
 
 class EngineFactory(Protocol):
+    """An engine class; it may also offer ``installed_version()``, the engine's version without starting it."""
+
     name: str
 
     def available(self) -> bool: ...
@@ -66,10 +70,35 @@ def engine_names() -> list[str]:
 
 def load_engine(name: str) -> Engine:
     """The engine registered as ``name``, or an EngineError saying how to install it."""
-    found = entry_points(group=ENTRY_POINTS, name=name)
-    if not found:
-        raise EngineError(f"unknown speech engine {name!r}; known engines: {', '.join(engine_names())}")
-    factory: EngineFactory = next(iter(found)).load()
+    factory = _factory(name)
     if not factory.available():
         raise EngineError(getattr(factory, "install_hint", f"speech engine {name!r} is not installed"))
     return factory()
+
+
+_loading = threading.Lock()
+
+
+@cache
+def _shared(name: str) -> Engine:
+    return load_engine(name)
+
+
+def shared_engine(name: str) -> Engine:
+    """This process's one instance of the engine: a speech library's state is process-wide, so it is loaded once."""
+    with _loading:
+        return _shared(name)
+
+
+def engine_version(name: str) -> str:
+    """The engine's version, part of every clip's cache key: a render whose clips are all cached
+    asks for it without starting the engine, when the engine can tell."""
+    installed_version = getattr(_factory(name), "installed_version", None)
+    return installed_version() if installed_version else shared_engine(name).version
+
+
+def _factory(name: str) -> EngineFactory:
+    found = entry_points(group=ENTRY_POINTS, name=name)
+    if not found:
+        raise EngineError(f"unknown speech engine {name!r}; known engines: {', '.join(engine_names())}")
+    return next(iter(found)).load()
