@@ -38,7 +38,7 @@ log = logging.getLogger("audiobook")
 
 # Every file a render can leave beside OUT.mp3; the MP3 comes last so its presence means the rest is there.
 _SIDECARS = (".vtt", ".chapters.json", ".txt", ".epub")
-_LOCAL = re.compile(r"^local(?::(\d+))?$")
+_LOCAL = re.compile(r"^local(?::([1-9]\d*))?$")
 # Jobs queued per worker thread: enough to keep every worker busy, few enough that finished
 # episodes do not pile up in the workers' memory before the client fetches them.
 _QUEUED_PER_THREAD = 3
@@ -109,6 +109,8 @@ class Batch:
                 dashboard_address=":0",
             )
             address = self._cluster.scheduler_address
+        elif not re.match(r"^(tcp|tls|ws|wss)://[^/]+$", address):
+            raise InputError(f"--cluster {address}: give a scheduler's address (tcp://HOST:8786) or local[:N]")
         try:
             self.client = Client(address, timeout="20s")
         except OSError as error:
@@ -221,7 +223,10 @@ def publish(locations: list[str], folder: Path, base_url: str | None, options: O
     from audiobook.publish.publisher import publish as publish_feed
 
     with Batch(address, options, report) as batch:
-        return publish_feed(locations, folder, base_url, options, batch)
+        results = publish_feed(locations, folder, base_url, options, batch)
+        # The last line counts what the feed got, articles that failed before reaching a worker included.
+        batch.progress.failed = sum(1 for result in results if result.error)
+        return results
 
 
 class _Progress:
