@@ -25,12 +25,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import dask
 from distributed import Client, Future, LocalCluster
 
 from audiobook.api import Options, Outcome, Prepared, default_output, prepare, render_prepared
 from audiobook.errors import AudiobookError, InputError
 from audiobook.files import write_atomically
 from audiobook.model import Episode, Mix
+from audiobook.names import unique
 from audiobook.speech.cache import default_cache_dir
 from audiobook.speech.synth import Workers
 
@@ -50,7 +52,7 @@ class Job:
 
     prepared: Prepared
     stem: str
-    """The episode's file name without suffix (the EPUB and tags do not depend on it; kept for fidelity)."""
+    """The episode's file name without suffix: its files are made under that name in a private folder."""
     options: Options
 
 
@@ -104,10 +106,13 @@ class Batch:
         self._local = _LOCAL.match(address)
         self._cluster = None
         if self._local:
-            self._cluster = LocalCluster(
-                n_workers=int(self._local[1] or os.cpu_count() or 1), threads_per_worker=1, processes=True,
-                dashboard_address=":0",
-            )
+            # Dask's nanny sets MALLOC_TRIM_THRESHOLD_ in its workers, which makes glibc map and unmap
+            # every large array afresh: our levelling and encoding ran twice as slow. Not set, glibc tunes itself.
+            with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+                self._cluster = LocalCluster(
+                    n_workers=int(self._local[1] or os.cpu_count() or 1), threads_per_worker=1, processes=True,
+                    dashboard_address=":0",
+                )
             address = self._cluster.scheduler_address
         elif not re.match(r"^(tcp|tls|ws|wss)://[^/]+$", address):
             raise InputError(f"--cluster {address}: give a scheduler's address (tcp://HOST:8786) or local[:N]")
@@ -192,6 +197,7 @@ def render(locations: list[str], options: Options, address: str, output: Path | 
     """``render_many`` on a cluster: the same episodes in the same places, written by this process."""
     outcomes: list[Outcome] = []
     targets: dict[str, Path] = {}
+    taken: set[str] = set()
 
     def submitted(batch: Batch) -> Iterator[tuple[str, Callable[[Path], Episode] | AudiobookError]]:
         for location in locations:
@@ -200,7 +206,13 @@ def render(locations: list[str], options: Options, address: str, output: Path | 
             except AudiobookError as error:
                 yield location, error
                 continue
+            except Exception as error:  # noqa: BLE001 - each article is its own unit of failure, as in render_many
+                yield location, AudiobookError(f"{location}: internal error: {type(error).__name__}: {error}")
+                continue
             target = output or default_output(prepared, options.output_dir)
+            # Two articles with one headline get NAME.mp3 and NAME-2.mp3, as render_many names them.
+            target = target.with_name(unique(target.stem, taken) + target.suffix)
+            taken.add(target.stem)
             targets[location] = target
             yield location, batch.submit(prepared, target.stem)
 
