@@ -196,6 +196,16 @@ def test_a_cluster_publish_writes_the_same_feed_as_a_local_one(scheduler, tmp_pa
     assert strip((local / "feed.xml").read_text()) == strip((remote / "feed.xml").read_text())
 
 
+def test_local_starts_workers_that_render_at_full_speed(tmp_path: Path, fake_cast: Path):
+    """`--cluster local:N`: N workers, without the allocator setting that made renders twice as slow."""
+    options = Options(cast_path=fake_cast, cache_dir=tmp_path / "cache")
+    with cluster.Batch("local:1", options) as batch:
+        assert list(batch.client.nthreads().values()) == [1]
+        assert list(batch.client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_").values()) == [None]
+        episode = batch.submit(prepare(str(SHORT), options), "short")(tmp_path / "short.mp3")
+    assert episode.mp3.read_bytes()[:3] == b"ID3" and episode.vtt.exists() and episode.duration > 20
+
+
 def test_without_cluster_dask_is_not_imported(tmp_path: Path, fake_cast: Path):
     program = (
         "import sys; from audiobook.cli import main\n"
