@@ -47,7 +47,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	# torch for the voice measurements: the CPU build, before anything asks for a newer (CUDA) one.
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[test,piper,measure,names]'
+	$(BIN)/pip install -q -e '.[test,piper,measure,names,cluster]'
 	touch $@
 
 clean:

@@ -35,6 +35,10 @@ _BITRATE = click.option(
 _CAST = click.option(
     "--cast", "cast_path", type=click.Path(path_type=Path), help="Cast file (TOML) naming the voices to use.",
 )
+_CLUSTER = click.option(
+    "--cluster", metavar="ADDRESS",
+    help="Render on a Dask cluster: its scheduler (tcp://HOST:8786), or local[:N] for N worker processes here.",
+)
 
 
 class _Terminated(KeyboardInterrupt):
@@ -107,11 +111,12 @@ def main() -> None:
 @click.option("--publication", help="Publication name for the artist and album tags.")
 @click.option("--cache-dir", type=click.Path(), callback=_cache_dir, help="Clip cache folder (default: the user cache).")
 @click.option("--epub", is_flag=True, help="Also write OUT.epub: a talking book, text and audio in sync.")
+@_CLUSTER
 @click.option("-q", "--quiet", is_flag=True, help="Print only the MP3 paths.")
 def render(
     articles: tuple[str, ...], output: Path | None, output_dir: Path, cast_path: Path | None,
     overrides_path: Path | None, lexicon_path: Path | None, rate: int | None, jobs: int | None, bitrate: str,
-    publication: str | None, cache_dir: Path | None, epub: bool, quiet: bool,
+    publication: str | None, cache_dir: Path | None, epub: bool, cluster: str | None, quiet: bool,
 ) -> None:
     """Render each ARTICLE (a text, Markdown or HTML file, a URL, an edited script .json, or - for
     standard input) to a tagged MP3 with transcript and chapters.
@@ -132,7 +137,11 @@ def render(
     )
     started = time.perf_counter()
     with _Progress(enabled=not quiet and sys.stderr.isatty()) as progress:
-        if output:
+        if cluster:
+            from audiobook import cluster as on_cluster  # dask loads only when a cluster is asked for
+
+            outcomes = on_cluster.render(list(articles), options, cluster, output, None if quiet else _to_stderr)
+        elif output:
             outcomes = [Outcome(articles[0], render_article(articles[0], output, options, progress=progress.single))]
         else:
             outcomes = render_many(list(articles), options, progress=progress.update)
@@ -154,6 +163,10 @@ def render(
     failures = [outcome.error for outcome in outcomes if outcome.error]
     if failures:
         sys.exit(max(error.exit_code for error in failures))
+
+
+def _to_stderr(line: str) -> None:
+    click.echo(line, err=True)
 
 
 class _Progress:
@@ -374,9 +387,10 @@ def voices(cast_path: Path | None, engine_name: str, audition: bool, output_dir:
 @click.option("--jobs", type=click.IntRange(1, 256), help="Parallel synthesis workers (default: one per core).")
 @_BITRATE
 @click.option("--cache-dir", type=click.Path(), callback=_cache_dir, help="Clip cache folder (default: the user cache).")
+@_CLUSTER
 def publish(
     articles: tuple[str, ...], feed_dir: Path, base_url: str | None, cast_path: Path | None, rate: int | None,
-    jobs: int | None, bitrate: str, cache_dir: Path | None,
+    jobs: int | None, bitrate: str, cache_dir: Path | None, cluster: str | None,
 ) -> None:
     """Render each ARTICLE as a podcast episode in the feed folder and update its feed.xml and web pages.
 
@@ -386,7 +400,12 @@ def publish(
     from audiobook.publish.publisher import publish as publish_articles
 
     options = Options(cast_path=cast_path, cache_dir=cache_dir, jobs=jobs, rate=rate, bitrate=int(bitrate))
-    results = publish_articles(list(articles), feed_dir, base_url, options)
+    if cluster:
+        from audiobook import cluster as on_cluster  # dask loads only when a cluster is asked for
+
+        results = on_cluster.publish(list(articles), feed_dir, base_url, options, cluster, _to_stderr)
+    else:
+        results = publish_articles(list(articles), feed_dir, base_url, options)
     for result in results:
         if result.error:
             click.echo(f"audiobook: {result.error}", err=True)

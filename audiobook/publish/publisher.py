@@ -22,10 +22,12 @@ import datetime as dt
 import hashlib
 import logging
 import uuid
-from collections.abc import Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from html import escape
 from pathlib import Path
+from typing import Protocol
 
 from filelock import FileLock
 
@@ -50,12 +52,27 @@ log = logging.getLogger("audiobook")
 EPISODE_SUFFIXES = (".mp3", ".vtt", ".srt", ".json", ".chapters.json", ".txt", ".html", ".epub")
 
 
+class Renderer(Protocol):
+    """Where episodes are rendered when not here: ``submit`` starts one and returns a callable that
+    waits for it and writes it to the path the feed gives it; ``window`` articles may be under way."""
+
+    window: int
+
+    def submit(self, prepared: Prepared, stem: str) -> Callable[[Path], Episode]: ...
+
+
 def publish(locations: list[str], folder: Path, base_url: str | None = None,
-            options: Options = Options()) -> list[Outcome]:
+            options: Options = Options(), renderer: Renderer | None = None) -> list[Outcome]:
     """Render each article as an episode of the feed in ``folder`` and rewrite the feed; an article
-    that fails, for whatever reason, is reported in its Outcome and the others are still listed."""
+    that fails, for whatever reason, is reported in its Outcome and the others are still listed.
+
+    With a ``renderer`` (a cluster) the articles render elsewhere while this process prepares the
+    next ones; they are still published here, one by one in the articles' order, so the feed is
+    the one a local publish writes."""
     if base_url is not None:
         base_url = valid_base_url(base_url)
+    # Every episode gets its talking book too: the text and the audio in sync, for reading systems.
+    options = replace(options, epub=True)
     try:
         (folder / "episodes").mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -65,24 +82,46 @@ def publish(locations: list[str], folder: Path, base_url: str | None = None,
         settings = _settings(folder, base_url)
         episodes = list(load_episodes(folder))
         voices = dict(load_voices(folder))
-        for location in locations:
+        # Voices of articles still rendering elsewhere: later articles are cast as if those were published.
+        ahead: dict[str, str] = {}
+        pending: deque[tuple[str, Prepared | None, Callable[[Path], Episode] | AudiobookError]] = deque()
+        window = renderer.window if renderer else 0
+        for number, location in enumerate(locations, start=1):
             try:
-                prepared = _with_feed_voices(prepare(location, options), voices)
-                record, episode = _publish_one(prepared, location, folder, settings, episodes, options, workers)
-                _check_listable(settings, record)
-            except AudiobookError as error:
-                outcomes.append(Outcome(location, error=error))
-                continue
-            except Exception as error:  # noqa: BLE001 - one article's surprise must not cost the others their episodes
-                outcomes.append(Outcome(location, error=AudiobookError(
-                    f"{location}: internal error: {type(error).__name__}: {error}")))
-                continue
-            episodes = [old for old in episodes if old.guid != record.guid and old.slug != record.slug] + [record]
-            for speaker in prepared.script.speakers:
-                voices[speaker.name] = prepared.cast.speakers[speaker.id].id
-            outcomes.append(Outcome(location, episode))
+                prepared = _with_feed_voices(prepare(location, options), {**voices, **ahead})
+                if renderer:
+                    pending.append((location, prepared, renderer.submit(prepared, slug(prepared.script.title) or "episode")))
+                    ahead.update(_voices_of(prepared))
+                else:
+                    pending.append((location, prepared,
+                                    lambda output, prepared=prepared: render_prepared(prepared, output, options, workers)))
+            except Exception as error:  # noqa: BLE001 - reported below, in the articles' order
+                pending.append((location, None, _failure(location, error)))
+            while len(pending) > (window if number < len(locations) else 0):
+                location, prepared, render = pending.popleft()
+                try:
+                    if isinstance(render, AudiobookError):
+                        raise render
+                    record, episode = _publish_one(prepared, location, folder, settings, episodes, render)
+                    _check_listable(settings, record)
+                except Exception as error:  # noqa: BLE001 - one article's surprise must not cost the others their episodes
+                    outcomes.append(Outcome(location, error=_failure(location, error)))
+                    continue
+                episodes = [old for old in episodes if old.guid != record.guid and old.slug != record.slug] + [record]
+                voices.update(_voices_of(prepared))
+                outcomes.append(Outcome(location, episode))
         _write_feed(folder, settings, episodes, voices)
     return outcomes
+
+
+def _failure(location: str, error: Exception) -> AudiobookError:
+    if isinstance(error, AudiobookError):
+        return error
+    return AudiobookError(f"{location}: internal error: {type(error).__name__}: {error}")
+
+
+def _voices_of(prepared: Prepared) -> dict[str, str]:
+    return {speaker.name: prepared.cast.speakers[speaker.id].id for speaker in prepared.script.speakers}
 
 
 def unpublish(name: str, folder: Path) -> EpisodeRecord:
@@ -146,7 +185,7 @@ def _with_feed_voices(prepared: Prepared, voices: Mapping[str, str]) -> Prepared
 
 
 def _publish_one(prepared: Prepared, location: str, folder: Path, settings: FeedSettings,
-                 episodes: Sequence[EpisodeRecord], options: Options, workers: Workers) -> tuple[EpisodeRecord, Episode]:
+                 episodes: Sequence[EpisodeRecord], render: Callable[[Path], Episode]) -> tuple[EpisodeRecord, Episode]:
     script = prepared.script
     guid = _guid(prepared, location)
     # Before guids of undated articles named their source, they were the title alone: keep that episode.
@@ -155,8 +194,7 @@ def _publish_one(prepared: Prepared, location: str, folder: Path, settings: Feed
                 or next((episode for episode in episodes if episode.guid == legacy), None))
     name = previous.slug if previous else unique(slug(script.title) or "episode", {e.slug for e in episodes})
     number = previous.number if previous else max((episode.number for episode in episodes), default=0) + 1
-    # Every episode gets its talking book too: the text and the audio in sync, for reading systems.
-    episode = render_prepared(prepared, folder / "episodes" / f"{name}.mp3", replace(options, epub=True), workers)
+    episode = render(folder / "episodes" / f"{name}.mp3")
     _write_durably(folder / "episodes" / f"{name}.srt", srt(episode.mix).encode())
     _write_durably(folder / "episodes" / f"{name}.json", transcript_json(episode.mix).encode())
     speakers = tuple(speaker.name for speaker in script.speakers)
