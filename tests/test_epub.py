@@ -195,3 +195,10 @@ def test_publish_puts_a_talking_book_beside_each_episode_and_links_it(tmp_path: 
         server.shutdown()
         server.server_close()
     assert "No errors or warnings detected" in _epubcheck(books[0])
+
+
+def test_the_same_article_gives_the_same_book(tmp_path: Path, fake_cast: Path):
+    options = Options(cast_path=fake_cast, epub=True, cache_dir=tmp_path / "c")
+    first = render(str(SHORT), tmp_path / "a.mp3", options).epub.read_bytes()
+    second = render(str(SHORT), tmp_path / "b.mp3", options).epub.read_bytes()
+    assert first == second

@@ -209,7 +209,7 @@ def test_unpublish_takes_one_episode_out_and_leaves_the_other(tmp_path):
     assert _titles(feed) == ["Flood Defences Hold in Riverside Town"]
     assert "harbour-reopens" not in (feed / "index.html").read_text()
     kept = sorted(path.suffix for path in (feed / "episodes").glob("flood-defences-hold-in-riverside-town.*"))
-    assert kept == [".html", ".json", ".json", ".mp3", ".srt", ".txt", ".vtt"]
+    assert kept == [".epub", ".html", ".json", ".json", ".mp3", ".srt", ".txt", ".vtt"]
     assert not list(feed.rglob("*.part"))
     missing = CliRunner().invoke(main, ["unpublish", "harbour-reopens", "--feed", str(feed)])
     assert missing.exit_code == 2 and "no episode 'harbour-reopens'" in missing.output

@@ -13,8 +13,10 @@ Only this module touches ebooklib.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
+import zipfile
 from html import escape
 
 from ebooklib import epub
@@ -78,10 +80,23 @@ def talking_book(script: Script, mix: Mix, mp3: bytes, cover_png: bytes, languag
     book.add_item(epub.EpubNcx())  # EPUB 2 readers' table of contents; EPUB 3 readers use the nav
     book.spine = [content]
     buffer = io.BytesIO()
-    writer = _Writer(buffer, book, {"epub3_pages": False, "raise_exceptions": True})
+    # The same article gives the same bytes: modified as of the article's date, not the clock.
+    modified = dt.datetime.combine(script.date or dt.date(2000, 1, 1), dt.time())
+    writer = _Writer(buffer, book, {"epub3_pages": False, "raise_exceptions": True, "mtime": modified})
     writer.process()
     writer.write()
-    return buffer.getvalue()
+    return _without_clock_times(buffer.getvalue())
+
+
+def _without_clock_times(book: bytes) -> bytes:
+    """The zip again with fixed entry times (zipfile stamps each entry with the clock), order and compression kept."""
+    source, target = zipfile.ZipFile(io.BytesIO(book)), io.BytesIO()
+    with zipfile.ZipFile(target, "w") as repacked:
+        for entry in source.infolist():
+            stamped = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            stamped.compress_type = entry.compress_type
+            repacked.writestr(stamped, source.read(entry))
+    return target.getvalue()
 
 
 class _Writer(epub.EpubWriter):
