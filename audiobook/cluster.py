@@ -29,7 +29,7 @@ import dask
 from distributed import Client, Future, LocalCluster
 
 from audiobook.api import Options, Outcome, Prepared, default_output, prepare, render_prepared
-from audiobook.errors import AudiobookError, InputError
+from audiobook.errors import AudiobookError, InputError, OutputError
 from audiobook.files import write_atomically
 from audiobook.model import Episode, Mix
 from audiobook.names import unique
@@ -150,17 +150,18 @@ class Batch:
         def finish(output: Path) -> Episode:
             try:
                 result = future.result()
-            except AudiobookError:
-                raise
             except Exception as error:  # the job itself crashed (or a worker died too often): this article only
                 self.progress.finished(None)
                 raise AudiobookError(f"{prepared.name}: failed on the cluster ({type(error).__name__}: {error})") from None
             finally:
                 future.release()
-            if isinstance(result, AudiobookError):
+            try:
+                if isinstance(result, AudiobookError):
+                    raise result
+                episode = write_episode(result, output)
+            except AudiobookError:
                 self.progress.finished(None)
-                raise result
-            episode = write_episode(result, output)
+                raise
             self.progress.finished(episode)
             return episode
 
@@ -195,6 +196,8 @@ def in_order(batch: Batch, items: Iterator[tuple[str, Callable[[Path], Episode] 
 def render(locations: list[str], options: Options, address: str, output: Path | None = None,
            report: Callable[[str], None] | None = None) -> list[Outcome]:
     """``render_many`` on a cluster: the same episodes in the same places, written by this process."""
+    if output and output.suffix.lower() != ".mp3":
+        raise OutputError(f"{output}: an episode is an MP3; give a file name ending in .mp3")  # as render_prepared
     outcomes: list[Outcome] = []
     targets: dict[str, Path] = {}
     taken: set[str] = set()
