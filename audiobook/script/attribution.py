@@ -441,8 +441,7 @@ class Attributor:
         _learn_gender(holder, noun_phrase)
         person = next((
             person for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True)
-            if not person.described and person.gender in ("unknown", holder.gender) or (
-                not person.described and holder.gender == "unknown")
+            if not person.described and (person.gender == holder.gender or "unknown" in (person.gender, holder.gender))
         ), None)
         if person is not None and noun_phrase not in person.aliases:
             person.aliases.append(noun_phrase)

@@ -66,7 +66,9 @@ def _shut(sock: socket.socket) -> None:
         pass  # already closed
 
 
-class _DeadlineHTTPConnection(http.client.HTTPConnection):
+class _DeadlineConnection:
+    """Mixed into http.client's connections: the socket gets what is left of the deadline, and is watched."""
+
     def __init__(self, *args, deadline: _Deadline, **kwargs) -> None:  # noqa: ANN002, ANN003 - http.client's
         super().__init__(*args, **kwargs)
         self._deadline = deadline
@@ -77,15 +79,12 @@ class _DeadlineHTTPConnection(http.client.HTTPConnection):
         self._deadline.watch(self.sock)
 
 
-class _DeadlineHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args, deadline: _Deadline, **kwargs) -> None:  # noqa: ANN002, ANN003
-        super().__init__(*args, **kwargs)
-        self._deadline = deadline
+class _DeadlineHTTPConnection(_DeadlineConnection, http.client.HTTPConnection):
+    pass
 
-    def connect(self) -> None:
-        self.timeout = self._deadline.remaining()
-        super().connect()
-        self._deadline.watch(self.sock)
+
+class _DeadlineHTTPSConnection(_DeadlineConnection, http.client.HTTPSConnection):
+    pass
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
