@@ -7,125 +7,24 @@ recency, so that "she continued" or "the teacher said" finds the right person.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from audiobook.model import Gender, QuoteKind
-from audiobook.names import first_name_genders
+from audiobook.script.attribution.cues import (
+    CLAUSE_REACH, DETERMINERS, FULL_NAME, clause_after, clause_before, could_be_personal_name, description_key,
+    inverted_subject, is_full_name, is_partial, looks_like_speaker, narration_pieces, proper_name, subject_phrase,
+    title_of,
+)
+from audiobook.script.attribution.lexicon import (
+    EPITHET, INTERVIEWEE, LISTENER_VERBS, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, SPEECH_VERB, SPEECH_VERBS, TITLED_NAME,
+)
+from audiobook.script.attribution.people import Person, SeenName, could_be_he_or_she, learn_gender
 from audiobook.script.quotes import Span, find_spans
 
-_VERBS = (
-    "said|says|say|told|tells|added|adds|asked|asks|continued|continues|concluded|concludes|wrote|writes"
-    "|explained|explains|noted|notes|argued|argues|insisted|insists|warned|warns|replied|replies|recalled"
-    "|recalls|stated|states|declared|declares|announced|announces|claimed|claims|remarked|observed"
-    "|admitted|admits|acknowledged|shouted|whispered|responded|responds|commented|suggested|suggests"
-    "|emphasised|emphasized|stressed|joked|agreed|urged|predicted|posted|tweeted|recounted|cautioned"
-    "|conceded|countered|contended|maintained|vowed|pledged|promised|demanded|complained|lamented"
-    "|mused|quipped|exclaimed|answered|answers|went on|pointed out|points out|cried|screamed|sighed"
-)
-_VERB = re.compile(rf"\b({_VERBS})\b")
-# Verbs whose inverted form ("told Reuters") names the listener, not the speaker.
-_NOT_INVERTED = {"told", "tells", "urged", "promised"}
 _ACCORDING_TO = re.compile(r"\baccording to\s+(?P<np>[^,.;:]+)", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(he|she|He|She)\b|(?:^|[.!?]\s+)(His|Her)\b")
 _TURN_LABEL = re.compile(r"^(?P<label>Q|Question|A|[A-Z][\w.’'\-]*(?: [A-Z][\w.’'\-]*){0,3})\s*:\s+(?P<rest>\S.*)$")
-_NOT_SPEAKER_LABELS = {"a", "note", "update", "editor's note", "editor’s note", "photo", "correction", "read more"}
-_NOT_FIRST_NAMES = {"The", "A", "An", "In", "On", "At", "By", "For", "From", "With", "After", "Before", "When", "As", "But", "And", "If", "Asked", "According", "His", "Her", "Their", "This", "That", "Some", "Many", "Most"}
-_PLACE_AND_BODY_WORDS = {
-    "University", "College", "School", "Council", "Board", "Ministry", "Department", "Party", "Group", "Centre",
-    "Center", "Bank", "Company", "Agency", "Service", "Court", "Church", "Hospital", "Street", "Road", "River",
-    "Island", "Isle", "Isles", "City", "County", "State", "States", "Republic", "Union", "Kingdom", "Committee",
-    "Commission", "Office", "Police", "Army", "Force", "Forces", "Times", "Post", "News", "Watch", "Institute",
-    "Foundation", "Association", "Society", "Club", "League", "Corridor", "Sea", "Ocean", "Lake", "Mountain",
-    "Mountains", "Valley", "Airport", "Station", "Parliament", "Assembly", "Congress", "Senate", "Government",
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
-    "April", "May", "June", "July", "August", "September", "October", "November", "December", "North", "South",
-    "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Lighthouse", "Crisis", "Rights",
-    "Hill", "Hills", "Park", "Green", "Place", "Hall", "Town", "Village", "Estate", "Bridge", "Market",
-}
-# Always a place after a name, never a surname: "Florence Close", "Station Road".
-_STREET_WORDS = {"Street", "Road", "Close", "Lane", "Avenue", "Drive", "Way", "Square", "Gardens", "Crescent", "Terrace"}
-# Capitalised words; an apostrophe only inside a name ("O'Brien"), never the possessive 's ("Price's").
-_NAME_WORD = r"[A-Z][a-z\-]*(?:[’'][A-Z][a-z\-]+)?"
-_FULL_NAME = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}\b")
-_SENTENCE_BREAK = re.compile(r"[.!?…](?:\s|$)")
-# How far from a quote or a speech verb its cue is looked for. A sentence runs shorter than
-# this; the bound keeps the work per cue constant, so a paragraph is read in time linear in its length.
-_CLAUSE_REACH = 600
-# A full stop after these ends an abbreviation, not a sentence ("said Dr. Ana Ruiz", "Gov. Kotek").
-_ABBREVIATIONS = {
-    "dr", "mr", "mrs", "ms", "st", "mt", "ft", "gov", "sen", "rep", "prof", "gen", "lt", "col", "capt", "sgt",
-    "jr", "sr", "inc", "co", "corp", "ltd", "no", "vs", "etc", "rev", "hon", "jan", "feb", "mar", "apr", "aug",
-    "sept", "sep", "oct", "nov", "dec", "ore", "man", "ont", "calif", "mass", "fla", "pa", "wash", "ave",
-}
-_TITLES = (
-    "Prime Minister", "Deputy Prime Minister", "Foreign Minister", "Defence Minister", "Defense Secretary",
-    "President", "Vice President", "Vice-President", "Chancellor", "Minister", "Secretary", "Senator", "Sen.",
-    "Rep.", "Representative", "Governor", "Gov.", "Mayor", "General", "Gen.", "Colonel", "Col.", "Captain",
-    "Capt.", "Judge", "Justice", "Chief", "Ambassador", "Professor", "Prof.", "Dr", "Dr.", "Mr", "Mr.",
-    "Mrs", "Mrs.", "Ms", "Ms.", "Miss", "Sir", "Dame", "Lord", "Lady", "King", "Queen", "Prince", "Princess",
-    "Pope", "Rev.", "Reverend", "Father", "Sister", "Sheikh", "Commissioner", "Inspector", "Detective",
-    "Sergeant", "Sgt.", "Officer", "Coach", "Speaker", "Premier", "Leader",
-)
-# Capitalised words that stand before a name as part of a role ("Fire Chief", "Council Leader"), not of the name.
-_ROLE_WORDS = {
-    "Fire", "Police", "Deputy", "Assistant", "Acting", "Former", "Senior", "Chief", "Executive", "Council",
-    "Party", "Opposition", "State", "Foreign", "Defence", "Defense", "Health", "Finance", "Interior", "Home",
-    "Labour", "Labor", "Education", "Energy", "Environment", "Transport", "Trade", "Culture", "Economy",
-    "Attorney", "Director", "Manager", "Spokesman", "Spokeswoman", "Spokesperson", "Chairman", "Chairwoman",
-    "Chair", "CEO", "Head", "Constable", "Superintendent", "Sheriff", "Pastor", "Bishop", "Archbishop",
-    "Cardinal", "Rabbi", "Imam", "Prime", "Vice", "Coach", "Captain", "Officer", "Detective", "Inspector",
-    "Lieutenant", "Lt.", "Major", "Admiral", "Corporal", "Private", "Professor", "Principal", "Headteacher",
-    "Nurse", "Doctor", "Councillor", "Councilman", "Councilwoman", "Alderman", "Commander", "Commissioner",
-    "Secretary", "General", "Minister", "President", "Mayor", "Governor", "Senator", "Premier", "Leader",
-}
-_TITLE_PATTERN = "|".join(re.escape(title) for title in sorted(_TITLES, key=len, reverse=True))
-_TITLED_NAME = re.compile(
-    rf"\b(?P<title>{_TITLE_PATTERN})\s+(?P<name>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){{0,3}})"
-)
-_FEMALE_WORDS = {
-    "mrs", "ms", "miss", "dame", "lady", "queen", "princess", "sister", "woman", "women", "mother", "grandmother",
-    "daughter", "wife", "girl", "actress", "businesswoman", "chairwoman", "spokeswoman", "congresswoman",
-    "widow", "nun", "aunt", "niece", "granddaughter", "mum", "mom", "sister-in-law", "girlfriend",
-    "policewoman", "sportswoman", "stateswoman", "councilwoman", "fisherwoman", "waitress", "heiress",
-    "duchess", "countess", "baroness", "empress", "grandma", "stepmother", "fiancée",
-}
-_MALE_WORDS = {
-    "mr", "sir", "lord", "king", "prince", "father", "man", "men", "grandfather", "son", "husband", "boy",
-    "businessman", "chairman", "spokesman", "congressman", "widower", "uncle", "nephew", "grandson", "dad",
-    "brother", "boyfriend", "monk", "fisherman", "policeman", "fireman", "salesman", "sportsman", "statesman",
-    "councilman", "gentleman", "grandpa", "stepfather", "fiancé", "duke", "earl", "baron", "emperor",
-}
-_NOT_ROLE_WORDS = {"in", "at", "on", "of", "to", "from", "with", "by", "for", "and", "or", "that", "than", "about", "into"}
-# Words news uses for a person it has just named: "the pensioner", "the 46-year-old", "the father-of-two".
-_EPITHET = re.compile(
-    r"^the\s+(?:[\w-]+\s+)?(pensioner|\d+-year-old|father|mother|father-of-\w+|mother-of-\w+|grandfather|"
-    r"grandmother|widow|widower|teenager|man|woman|boy|girl|mum|dad|husband|wife|victim|motorist|driver|"
-    r"campaigner|businessman|businesswoman|resident|youngster|veteran|singer|actor|actress|star|player|striker|"
-    r"midfielder|defender|goalkeeper|coach|manager|boss|pupil|student|worker|owner)$",
-    re.IGNORECASE,
-)
 _NUMBERED_QUESTION = re.compile(r"^\d{1,2}[.)]\s+(?P<question>\S.*\?)\s*$")
-# "The three-time Olivier winner stars opposite …": who a numbered interview is with.
-_INTERVIEWEE = re.compile(
-    r"^((?:The|A|An)\s+[\w’'-]+(?:\s+[\w’'-]+){0,4}?)\s+"
-    r"(?:has|have|had|is|was|stars|plays|talks|speaks|returns|opens|takes|joins|reveals|tells|shares|answers)\b"
-)
-_RELATIVE = re.compile(r"^(who|whom|whose|which|where|when)\b", re.IGNORECASE)
-_DETERMINERS = re.compile(r"^(a|an|the|one|another)\s+", re.IGNORECASE)
-
-
-@dataclass
-class Person:
-    """Someone the article mentions: a named person, a described one, or an organisation."""
-
-    name: str
-    gender: Gender = "unknown"
-    aliases: list[str] = field(default_factory=list)
-    described: bool = False
-    """True for 'a teacher from Stepanakert': the name is a description, not a proper name."""
-    they: bool = False
-    """Referred to as 'they': never the antecedent of a later 'he' or 'she'."""
-    last_seen: int = 0
 
 
 @dataclass(frozen=True)
@@ -142,17 +41,7 @@ class AttributedSpan:
     """How sure the attribution is, 0-1 (see CONFIDENCE); below UNSURE the quote goes to an unidentified speaker."""
 
 
-@dataclass
-class _SeenName:
-    """A full name met in narration before anyone quoted it, with any pronoun that followed it."""
 
-    seen_at: int
-    gender: Gender = "unknown"
-    appositive: str | None = None
-    """'a 34-year-old nurse at St Mary's' in 'Leah Morgan, a 34-year-old nurse at St Mary's, has worked …'."""
-
-
-# How far each way of finding a speaker is to be trusted: a name in the cue most, a speaker carried over
 # from an earlier paragraph least. `audiobook script` lists the quotes below UNCERTAIN first.
 CONFIDENCE = {
     "name": 0.95, "qa-label": 0.95, "according-to": 0.9, "new-name": 0.9, "role": 0.85, "description": 0.85,
@@ -173,8 +62,8 @@ class Attributor:
         full names tell who a bare surname is ("Musk said" where "Elon Musk" is named anywhere)."""
         self.people: list[Person] = []
         self._full_names = {
-            match.group(0) for match in _FULL_NAME.finditer(whole)
-            if _could_be_personal_name(match.group(0), whole[match.end():match.end() + 8])
+            match.group(0) for match in FULL_NAME.finditer(whole)
+            if could_be_personal_name(match.group(0), whole[match.end():match.end() + 8])
         }
         self._interviewee_description = next(filter(None, map(_leading_description, about or [])), None)
         self._interviewee: Person | None = None
@@ -185,7 +74,7 @@ class Attributor:
         self._interviewer_name = interviewer
         self._interviewer: Person | None = None
         self._in_interview = False
-        self._seen_names: dict[str, _SeenName] = {}
+        self._seen_names: dict[str, SeenName] = {}
         self._seen_appositives: dict[str, str] = {}
         self._found_by = "name"
         """How the last cue's noun phrase was resolved: 'name', 'pronoun', 'role', 'description' or 'new-name'."""
@@ -196,13 +85,13 @@ class Attributor:
         spans = [span for span in find_spans(text) if self._is_speech(text, span)]
         continuing = self._open_quote if spans and not text[: spans[0].start - 1].strip() else None
         self._open_quote = None
-        pieces = _narration_pieces(text, spans)
+        pieces = narration_pieces(text, spans)
         self._note_mentions(pieces[0])
         speakers: list[Person | None] = []
         bases: list[str] = []
         for index, span in enumerate(spans):
-            before = _clause_before(pieces[index])
-            after = _clause_after(pieces[index + 1])
+            before = clause_before(pieces[index])
+            after = clause_after(pieces[index + 1])
             basis = "no-cue"
             if speaker := self._cue_after(after):
                 basis = f"cue-after:{self._found_by}"
@@ -212,14 +101,14 @@ class Attributor:
                 speaker, basis = continuing, "continues-quote"
             elif not before.strip():
                 # "A passer-by shouted at the crowd. “Go home!”": the cue is the sentence just before.
-                if speaker := self._cue_before(_clause_before(pieces[index].rstrip()[:-1] + " ")):
+                if speaker := self._cue_before(clause_before(pieces[index].rstrip()[:-1] + " ")):
                     basis = "sentence-before"
             speakers.append(speaker)
             bases.append(basis)
             self._note_mentions(pieces[index + 1])
         speakers, bases = self._fill_gaps(speakers, bases)
         result = [
-            AttributedSpan(span, speaker, "partial" if _is_partial(text, span) else "full", basis=basis,
+            AttributedSpan(span, speaker, "partial" if is_partial(text, span) else "full", basis=basis,
                            confidence=_confidence(basis))
             for span, speaker, basis in zip(spans, speakers, bases)
         ]
@@ -245,7 +134,7 @@ class Attributor:
                 self._interviewer = Person(name=self._interviewer_name or "the interviewer", aliases=["Q"])
                 self.people.append(self._interviewer)
             speaker = self._interviewer
-        elif self._in_interview and label.lower() not in _NOT_SPEAKER_LABELS:
+        elif self._in_interview and label.lower() not in NOT_SPEAKER_LABELS:
             speaker = self._resolve(label, None)
         else:
             return None
@@ -267,7 +156,7 @@ class Attributor:
         elif self._numbered_interview and not any(mark in text for mark in "“”\""):
             if self._interviewee is None:
                 self._interviewee = Person(name=self._interviewee_description or "the interviewee", described=True)
-                _learn_gender(self._interviewee, self._interviewee.name)
+                learn_gender(self._interviewee, self._interviewee.name)
                 self.people.append(self._interviewee)
             speaker, start = self._interviewee, 0
         else:
@@ -282,18 +171,18 @@ class Attributor:
     def _is_speech(self, text: str, span: Span) -> bool:
         inner = text[span.start:span.end].strip()
         words = inner.split()
-        before = text[max(0, span.start - 1 - _CLAUSE_REACH): span.start - 1]
+        before = text[max(0, span.start - 1 - CLAUSE_REACH): span.start - 1]
         if len(words) <= 3:
             # "“Three weeks,” she said": short, but punctuated and followed at once by its cue;
             # "… he said. “It's over.”": a short sentence of its own.
             after = text[span.end + 1: span.end + 40] if span.closed else ""
-            cued = re.search(r"[,!?]$", inner) and re.match(rf"\s*(\S+\s+){{0,3}}({_VERBS})\b", after)
+            cued = re.search(r"[,!?]$", inner) and re.match(rf"\s*(\S+\s+){{0,3}}({SPEECH_VERBS})\b", after)
             own_sentence = re.search(r"[.!?]$", inner) and inner[0].isupper() and re.search(
-                r"(^|[.!?:]\s*)$", text[max(0, span.start - len(span.opener) - _CLAUSE_REACH): span.start - len(span.opener)].strip())
+                r"(^|[.!?:]\s*)$", text[max(0, span.start - len(span.opener) - CLAUSE_REACH): span.start - len(span.opener)].strip())
             # "the firm said it was “bitterly disappointed”": a few words reported from a speech verb of the
             # same sentence are speech; a title in capitals ("the film “Jaws”") and a scare quote with no verb are not.
             sentence = re.split(r"[.!?]\s", before)[-1]
-            reported = not all(word[:1].isupper() for word in words) and _VERB.search(sentence[-160:])
+            reported = not all(word[:1].isupper() for word in words) and SPEECH_VERB.search(sentence[-160:])
             return bool(cued or own_sentence or reported)
         sentence_like = bool(re.search(r"[.,!?…;:—–-]$", inner)) or not span.closed
         starts_clause = not before.strip() or re.search(r"[:,.]\s*$", before)
@@ -303,7 +192,7 @@ class Attributor:
         if sentence_like or (starts_clause and inner[0].isupper()):
             return True
         # A fragment inside a sentence is speech only when the sentence says someone spoke it.
-        return bool(_VERB.search(before[-160:]) or re.search(r"\bthat\s*$", before))
+        return bool(SPEECH_VERB.search(before[-160:]) or re.search(r"\bthat\s*$", before))
 
     # Cues
 
@@ -311,15 +200,15 @@ class Attributor:
         """'…,” said Smith', '…,” she said', '…,” Smith, the mayor, told Reuters'."""
         if (according := _ACCORDING_TO.search(clause)) and according.start() < 3:
             return self._resolve(according.group("np"), None)
-        match = _VERB.search(clause)
+        match = SPEECH_VERB.search(clause)
         if not match or match.start() > 120:
             return None
         left = clause[: match.start()].strip(" ,")
         if not left:
-            if match.group(1) in _NOT_INVERTED:
+            if match.group(1) in LISTENER_VERBS:
                 return None
-            noun_phrase, appositive = _inverted_subject(clause[match.end():])
-            return self._resolve(noun_phrase, appositive) if _looks_like_speaker(noun_phrase) else None
+            noun_phrase, appositive = inverted_subject(clause[match.end():])
+            return self._resolve(noun_phrase, appositive) if looks_like_speaker(noun_phrase) else None
         return self._subject(clause[: match.start()])
 
     def _cue_before(self, clause: str) -> Person | None:
@@ -327,24 +216,24 @@ class Attributor:
         if according := _ACCORDING_TO.search(clause):
             return self._resolve(according.group("np"), None)
         # The verb nearest the quote governs it: in "Ortiz said his coach told him “you're next”" the coach speaks.
-        for match in reversed(list(_VERB.finditer(clause))):
+        for match in reversed(list(SPEECH_VERB.finditer(clause))):
             left = clause[: match.start()]
             if left.strip(" ,"):
                 if speaker := self._subject(left):
                     return speaker
-            elif match.group(1) not in _NOT_INVERTED:
-                noun_phrase, appositive = _inverted_subject(clause[match.end():])
-                if _looks_like_speaker(noun_phrase):
+            elif match.group(1) not in LISTENER_VERBS:
+                noun_phrase, appositive = inverted_subject(clause[match.end():])
+                if looks_like_speaker(noun_phrase):
                     return self._resolve(noun_phrase, appositive)
         # "Jane Doe, writing in the Times: “…”": a name introducing the quote after a colon.
         if clause.rstrip().endswith(":") and (intro := re.match(r"\W*([A-Z][\w’'-]+(?: [A-Z][\w’'-]+)+)", clause)):
-            if _is_full_name(intro.group(1)):
+            if is_full_name(intro.group(1)):
                 return self._resolve(intro.group(1), None)
         return None
 
     def _subject(self, left: str) -> Person | None:
         """The subject standing just before a speech verb, past any appositive between commas."""
-        found = _subject_phrase(left)
+        found = subject_phrase(left)
         return self._resolve(*found) if found else None
 
     # People
@@ -357,7 +246,7 @@ class Attributor:
         if noun_phrase.lower() in {"i", "we", "it"}:
             return None
         person = self._find(noun_phrase)
-        self._found_by = "name" if _proper_name(noun_phrase) else "description"
+        self._found_by = "name" if proper_name(noun_phrase) else "description"
         if person is None and (person := self._by_role(noun_phrase) or self._by_epithet(noun_phrase)):
             self._found_by = "role"
         if person is None:
@@ -365,7 +254,7 @@ class Attributor:
             self._found_by = "new-name" if not person.described else "description"
         if appositive and not person.described and appositive not in person.aliases:
             person.aliases.append(appositive)
-            _learn_gender(person, appositive)
+            learn_gender(person, appositive)
         self._see(person)
         return person
 
@@ -382,7 +271,7 @@ class Attributor:
 
         person = next((
             person for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True)
-            if fits(person.gender, _could_be_he_or_she(person) and not person.they)
+            if fits(person.gender, could_be_he_or_she(person) and not person.they)
         ), None)
         unquoted = [
             (entry.seen_at, name) for name, entry in self._seen_names.items()
@@ -405,14 +294,14 @@ class Attributor:
         return person
 
     def _find(self, noun_phrase: str) -> Person | None:
-        name = _proper_name(noun_phrase)
-        key = _description_key(noun_phrase)
+        name = proper_name(noun_phrase)
+        key = description_key(noun_phrase)
         for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True):
             if name and not person.described and (name == person.name or name in person.aliases):
                 return person
             if not name and key and (
-                key == _description_key(person.name)
-                or any(key == _description_key(alias) for alias in person.aliases)
+                key == description_key(person.name)
+                or any(key == description_key(alias) for alias in person.aliases)
                 or any(re.search(rf"\b{re.escape(key)}\b", alias.lower()) for alias in person.aliases)
             ):
                 return person
@@ -422,23 +311,23 @@ class Attributor:
         """'The nurse says …' after 'Leah Morgan, a 34-year-old nurse, …': the named person of that role."""
         if not noun_phrase.lower().startswith("the "):
             return None
-        key = _description_key(noun_phrase)
+        key = description_key(noun_phrase)
         for name, entry in sorted(self._seen_names.items(), key=lambda item: item[1].seen_at, reverse=True):
             if entry.appositive and re.search(rf"\b{re.escape(key)}\b", entry.appositive.lower()) and not self._find(name):
                 person = self._introduce(name, None)
                 person.aliases.extend([entry.appositive, noun_phrase])
-                _learn_gender(person, entry.appositive)
+                learn_gender(person, entry.appositive)
                 return person
         return None
 
     def _by_epithet(self, noun_phrase: str) -> Person | None:
         """'The pensioner said …', 'the 46-year-old added': news names a person it has just named by what
         they are. The most recent named person whose gender fits is meant."""
-        match = _EPITHET.match(noun_phrase.strip())
+        match = EPITHET.match(noun_phrase.strip())
         if not match:
             return None
         holder = Person(name=noun_phrase)
-        _learn_gender(holder, noun_phrase)
+        learn_gender(holder, noun_phrase)
         person = next((
             person for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True)
             if not person.described and (person.gender == holder.gender or "unknown" in (person.gender, holder.gender))
@@ -450,7 +339,7 @@ class Attributor:
         return person
 
     def _introduce(self, noun_phrase: str, appositive: str | None) -> Person:
-        name = _proper_name(noun_phrase)
+        name = proper_name(noun_phrase)
         seen = None
         if name and " " not in name:
             # "Marsh:" after "Ida Marsh has published …": the full name as first given.
@@ -464,9 +353,9 @@ class Attributor:
                 name = elsewhere.pop()
         elif name in self._seen_names:
             seen = self._seen_names[name]
-        title = _title_of(noun_phrase)
+        title = title_of(noun_phrase)
         role = next((
-            p for p in self.people if p.described and title and _description_key(p.name) == title.lower()
+            p for p in self.people if p.described and title and description_key(p.name) == title.lower()
         ), None) if name and " " in name else None
         if role:
             # "the mayor" quoted earlier, now "Mayor Ana Ruiz": one person, known from here on by name.
@@ -474,21 +363,21 @@ class Attributor:
             role.name, role.described = name, False
             if name.split()[-1] not in role.aliases:
                 role.aliases.append(name.split()[-1])
-            _learn_gender(role, noun_phrase)
+            learn_gender(role, noun_phrase)
             return role
         if name:
             person = Person(name=name, gender=seen.gender if seen else "unknown")
             surname = name.split()[-1]
             # When two people share a surname ("Tom Reid", "Morag Reid"), the bare surname stays the first's.
             surname_taken = any(surname in other.aliases for other in self.people)
-            for alias in (None if surname_taken else surname, noun_phrase, _title_of(noun_phrase)):
+            for alias in (None if surname_taken else surname, noun_phrase, title_of(noun_phrase)):
                 if alias and alias != name and alias not in person.aliases:
                     person.aliases.append(alias)
         else:
-            description = _DETERMINERS.sub("", noun_phrase.strip())
+            description = DETERMINERS.sub("", noun_phrase.strip())
             # "a teacher from Stepanakert" is also "the teacher from Stepanakert", or "the teacher", later on.
             person = Person(name=noun_phrase, described=True, aliases=[f"the {description}", description.split()[0]])
-        _learn_gender(person, noun_phrase)
+        learn_gender(person, noun_phrase)
         self.people.append(person)
         return person
 
@@ -499,7 +388,7 @@ class Attributor:
     def _note_mentions(self, narration: str) -> None:
         """Bring people mentioned in narration forward in recency; introduce titled names; bind pronouns."""
         events: list[tuple[int, str, str]] = []
-        for match in _TITLED_NAME.finditer(narration):
+        for match in TITLED_NAME.finditer(narration):
             events.append((match.start(), "titled", match.group(0)))
         for person in self.people:
             for alias in [person.name, *person.aliases]:
@@ -525,38 +414,38 @@ class Attributor:
             name = match.group(2)
             self._seen_appositives[name] = match.group(0).split(",")[0]
             events.append((match.start(2), "seen", name))
-        for match in _FULL_NAME.finditer(narration):
+        for match in FULL_NAME.finditer(narration):
             # Only names in subject position ("Tom Reid climbs …", "His daughter, Morag Reid, …") can be a
             # later pronoun's antecedent; "… between Azerbaijanis and Karabakh Armenians" cannot.
-            lead = re.split(r"[.!?,]\s+", narration[max(0, match.start() - _CLAUSE_REACH): match.start()])[-1].split()
-            subject_position = len(lead) <= 3 and not any(word.lower() in _NOT_ROLE_WORDS for word in lead)
+            lead = re.split(r"[.!?,]\s+", narration[max(0, match.start() - CLAUSE_REACH): match.start()])[-1].split()
+            subject_position = len(lead) <= 3 and not any(word.lower() in NOT_ROLE_WORDS for word in lead)
             following = narration[match.end():match.end() + 8]
             if following.startswith(("’s", "'s")):
                 continue  # a possessor ("Dana Price’s son"), not the subject a later pronoun stands for
-            if subject_position and _could_be_personal_name(match.group(0), following):
+            if subject_position and could_be_personal_name(match.group(0), following):
                 events.append((match.start(), "seen", match.group(0)))
                 if appositive := re.match(r",\s*((?:a|an|the|his|her|their)\s[^,]{3,90}?|[a-z][^,]{3,90}?),", narration[match.end():]):
                     self._seen_appositives[match.group(0)] = appositive.group(1)
         # "Council leader Peter Vance said the result …": indirect speech introduces its speaker too.
-        for match in _VERB.finditer(narration):
-            found = _subject_phrase(_clause_before(narration[max(0, match.start() - _CLAUSE_REACH): match.start()]))
+        for match in SPEECH_VERB.finditer(narration):
+            found = subject_phrase(clause_before(narration[max(0, match.start() - CLAUSE_REACH): match.start()]))
             if found and found[0].lower() not in {"he", "she", "they"}:
                 events.append((match.start() - 1, "subject", found[0]))
         for _, kind, words in sorted(events):
             if kind == "seen":
                 self._clock += 1
                 appositive = self._seen_appositives.get(words)
-                seen = _SeenName(self._clock, appositive=appositive)
+                seen = SeenName(self._clock, appositive=appositive)
                 if appositive:
                     holder = Person(name=words)
-                    _learn_gender(holder, appositive)
+                    learn_gender(holder, appositive)
                     seen.gender = holder.gender
                 self._seen_names[words] = seen
             elif kind == "pronoun":
                 self._pronoun(words)
             elif kind == "subject":
                 # Narration names many subjects (countries, "the authorities"); only a full name is a new person.
-                if person := self._find(words) or (self._introduce(words, None) if _is_full_name(words) else None):
+                if person := self._find(words) or (self._introduce(words, None) if is_full_name(words) else None):
                     self._see(person)
             elif person := self._find(words) if kind == "known" else (self._find(words) or self._introduce(words, None)):
                 self._see(person)
@@ -588,7 +477,7 @@ class Attributor:
 
 
 def _leading_description(text: str) -> str | None:
-    match = _INTERVIEWEE.match(text.strip())
+    match = INTERVIEWEE.match(text.strip())
     return match.group(1) if match else None
 
 
@@ -596,182 +485,3 @@ def _confidence(basis: str) -> float:
     """'cue-after:pronoun' is as sure as its resolution; a cue's place matters less than how it named them."""
     return CONFIDENCE[basis.rsplit(":", 1)[-1]]
 
-
-def _narration_pieces(text: str, spans: list[Span]) -> list[str]:
-    """The text around the spans: len(spans) + 1 pieces, marks removed."""
-    pieces, position = [], 0
-    for span in spans:
-        pieces.append(text[position: max(position, span.start - 1)])
-        position = min(len(text), span.end + (1 if span.closed else 0))
-    pieces.append(text[position:])
-    return pieces
-
-
-def _sentence_breaks(text: str) -> list[re.Match[str]]:
-    """Where sentences end: a full stop, but not after an abbreviation or an initial ("J. Smith", "U.S.")."""
-    breaks = []
-    for match in _SENTENCE_BREAK.finditer(text):
-        word = re.search(r"([\w.]+)$", text[max(0, match.start() - 40): match.start()])
-        token = word.group(1).lower() if word else ""
-        if match.group(0)[0] == "." and (token in _ABBREVIATIONS or len(token.rstrip(".")) == 1 or "." in token):
-            continue
-        breaks.append(match)
-    return breaks
-
-
-def _clause_before(piece: str) -> str:
-    """The part of the sentence that runs up to a quote."""
-    piece = piece[-_CLAUSE_REACH:]
-    breaks = _sentence_breaks(piece)
-    return piece[breaks[-1].end():] if breaks else piece
-
-
-def _clause_after(piece: str) -> str:
-    """The part of the sentence that follows a quote, up to its end."""
-    if piece.lstrip(" ,").startswith((".", "!", "?")):
-        return ""
-    stripped = piece.lstrip(" ,.!?")[:_CLAUSE_REACH]
-    breaks = _sentence_breaks(stripped)
-    return stripped[: breaks[0].start()] if breaks else stripped
-
-
-def _subject_phrase(left: str) -> tuple[str, str | None] | None:
-    """('Giorgi Gogia', 'associate director …') from 'Giorgi Gogia, associate director …, ' before 'told'."""
-    left = left[-_CLAUSE_REACH:]
-    left = re.sub(r"\s+(also|then|later|once|simply|only|had|has|have|would|will|was)\s*$", "", left.rstrip())
-    appositive = None
-    if left.endswith(","):
-        parts = left[:-1].rsplit(",", 1)
-        if len(parts) == 2 and _looks_like_speaker(parts[0].split(",")[-1].strip()):
-            left, appositive = parts[0], parts[1].strip()
-    # A subject starts after the previous clause: punctuation, a conjunction, or another speech verb ("said his coach").
-    noun_phrase = re.split(rf"[,;:()]|\band\b|\bthat\b|\bbut\b|\b(?:{_VERBS})\b", left)[-1].strip()
-    if not _looks_like_speaker(noun_phrase):
-        return None
-    # "The council leader, Anne Handley, told …": the name in apposition is who spoke; in "The pensioner,
-    # who lives in South Street, said" the relative clause only describes them.
-    if appositive and _RELATIVE.match(appositive):
-        return noun_phrase, None
-    if appositive and _DETERMINERS.match(noun_phrase) and _is_full_name(appositive) and not _DETERMINERS.match(appositive):
-        noun_phrase, appositive = appositive, noun_phrase
-    return noun_phrase, appositive
-
-
-def _inverted_subject(text: str) -> tuple[str, str | None]:
-    """The speaker after an inverted verb: 'said Jenny Paturyan, associate professor …',
-    'admitted the minister, Sarah Lane', 'said Sgt. Mark Hill of the city police'."""
-    head, appositive = _split_appositive(text)
-    if appositive and _DETERMINERS.match(head) and _is_full_name(appositive) and not _DETERMINERS.match(appositive):
-        return appositive, head
-    words = head.split()
-    if words and not _DETERMINERS.match(head):
-        # A name runs while its words are capitalised; what follows it ("of the city police") describes it.
-        for index in range(1, len(words)):
-            if words[index][0].islower() and words[index - 1][0].isupper() and any(w[0].isupper() for w in words[:index]):
-                return " ".join(words[:index]), appositive or " ".join(words[index:])
-    return head, appositive
-
-
-def _split_appositive(text: str) -> tuple[str, str | None]:
-    """'Jenny Paturyan, associate professor at …' → ('Jenny Paturyan', 'associate professor at …')."""
-    text = text[:_CLAUSE_REACH]
-    breaks = _sentence_breaks(text)
-    text = text[: breaks[0].start()] if breaks else text
-    head, _, rest = text.partition(",")
-    rest = rest.strip(" ,")
-    clause_start = re.match(r"(who|which|adding|as|in|on|and|but|according|before|after|when|while)\b", rest)
-    appositive = rest if rest and not clause_start else None
-    if appositive:
-        appositive = re.split(r",\s*(?:who|which|adding|as|in|on|and)\b", appositive)[0].strip()
-    return head.strip(), appositive
-
-
-def _looks_like_speaker(noun_phrase: str) -> bool:
-    noun_phrase = noun_phrase.strip()
-    # Descriptions run longer than names: "a French sailor who sheltered on the island in 2019".
-    if not noun_phrase or len(noun_phrase.split()) > (12 if _DETERMINERS.match(noun_phrase) else 6):
-        return False
-    first = noun_phrase.split()[0]
-    if first.lower() in {"he", "she", "they"}:
-        return len(noun_phrase.split()) == 1
-    if _DETERMINERS.match(noun_phrase):
-        return len(noun_phrase.split()) >= 2
-    if first[0].islower():
-        # "councillor Joan Whitaker", "shop owner Raj Patel": lower-case role words, then a name.
-        words = noun_phrase.split()
-        return len(words) >= 2 and all(word[0].isupper() for word in words[-2:]) and not any(
-            word in _NOT_ROLE_WORDS for word in words)
-    return first.lower() not in {"i", "we", "it", "this", "that", "there", "but", "and", "as", "when"}
-
-
-def _proper_name(noun_phrase: str) -> str | None:
-    """The capitalised name in 'Azerbaijan’s President Ilham Aliyev' → 'Ilham Aliyev'."""
-    if _DETERMINERS.match(noun_phrase):
-        return None
-    words = noun_phrase.split()
-    # Drop a possessive lead-in ("Azerbaijan’s") and titles, keep the final run of capitalised words.
-    while words and re.search(r"[’']s$", words[0]) and len(words) > 1:
-        words = words[1:]
-    phrase = " ".join(words)
-    phrase = re.sub(rf"^(?:(?:{_TITLE_PATTERN})\s+)+", "", phrase)
-    words = phrase.split()
-    while len(words) > 1 and words[0] in _ROLE_WORDS:
-        words = words[1:]
-    phrase = " ".join(words)
-    run: list[str] = []
-    for word in phrase.split():
-        if word[0].isupper():
-            run.append(word.strip(",.;:"))
-        else:
-            run = []
-    return " ".join(run) or None
-
-
-def _could_be_personal_name(name: str, following: str) -> bool:
-    """'Tom Reid' yes; 'Fair Isle', 'American University', 'Yerevan-based …' no."""
-    words = name.split()
-    if words[0] in _NOT_FIRST_NAMES or words[-1] in _STREET_WORDS:
-        return False
-    # "Nicky Southern", "Tom Hall": a first name makes the rest a surname, whatever else it could be.
-    if any(word in _PLACE_AND_BODY_WORDS for word in words) and not first_name_genders(words[0]):
-        return False
-    return not following.startswith(("-", "’s", "'s")) or len(words) >= 2
-
-
-def _is_full_name(noun_phrase: str) -> bool:
-    """'Council leader Peter Vance', 'Mayor Brennan': a person's name, not a place or a body."""
-    name = _proper_name(noun_phrase) or ""
-    return len(name.split()) >= 2 or bool(_title_of(noun_phrase))
-
-
-def _could_be_he_or_she(person: Person) -> bool:
-    """A one-word name ('Reuters', 'Azerbaijan') or a plural description ('the authorities') is no he or she."""
-    if person.described:
-        head = _description_key(person.name).split()[0]
-        return not (head.endswith("s") and not head.endswith("ss"))
-    return len(person.name.split()) >= 2 or any(_title_of(alias) for alias in person.aliases)
-
-
-def _title_of(noun_phrase: str) -> str | None:
-    match = re.search(rf"\b({_TITLE_PATTERN})\s+[A-Z]", noun_phrase)
-    return match.group(1) if match else None
-
-
-def _description_key(noun_phrase: str) -> str:
-    return _DETERMINERS.sub("", noun_phrase.strip()).lower()
-
-
-def _learn_gender(person: Person, words: str) -> None:
-    if person.gender != "unknown":
-        return
-    tokens = {token.strip(".,").lower() for token in words.split()}
-    if tokens & _FEMALE_WORDS and not tokens & _MALE_WORDS:
-        person.gender = "female"
-    elif tokens & _MALE_WORDS and not tokens & _FEMALE_WORDS:
-        person.gender = "male"
-
-
-def _is_partial(text: str, span: Span) -> bool:
-    """A fragment woven into a narrator's sentence, not a sentence of its own."""
-    inner = text[span.start:span.end].lstrip(" .…")
-    return bool(inner) and inner[0].islower()

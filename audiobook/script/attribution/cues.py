@@ -1,0 +1,188 @@
+"""Where a quote's cue stands and what it names: clauses around a quote, the subject before a speech
+verb, the inverted subject after one, appositives, and whether a phrase is a person's name."""
+
+from __future__ import annotations
+
+import re
+
+from audiobook.names import first_name_genders
+from audiobook.script.attribution.lexicon import (
+    ABBREVIATIONS, NOT_FIRST_NAMES, NOT_ROLE_WORDS, PLACE_AND_BODY_WORDS, ROLE_WORDS, SPEECH_VERBS,
+    STREET_WORDS, TITLE_PATTERN,
+)
+from audiobook.script.quotes import Span
+
+# A full stop, question or exclamation mark, or ellipsis, then a space or the end: where a sentence may end.
+SENTENCE_BREAK = re.compile(r"[.!?…](?:\s|$)")
+# How far from a quote or a speech verb its cue is looked for. A sentence runs shorter than
+# this; the bound keeps the work per cue constant, so a paragraph is read in time linear in its length.
+CLAUSE_REACH = 600
+# Capitalised words; an apostrophe only inside a name ("O'Brien"), never the possessive 's ("Price's").
+NAME_WORD = r"[A-Z][a-z\-]*(?:[’'][A-Z][a-z\-]+)?"
+FULL_NAME = re.compile(rf"\b{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}}\b")
+RELATIVE = re.compile(r"^(who|whom|whose|which|where|when)\b", re.IGNORECASE)
+DETERMINERS = re.compile(r"^(a|an|the|one|another)\s+", re.IGNORECASE)
+
+
+def narration_pieces(text: str, spans: list[Span]) -> list[str]:
+    """The text around the spans: len(spans) + 1 pieces, marks removed."""
+    pieces, position = [], 0
+    for span in spans:
+        pieces.append(text[position: max(position, span.start - 1)])
+        position = min(len(text), span.end + (1 if span.closed else 0))
+    pieces.append(text[position:])
+    return pieces
+
+
+def sentence_breaks(text: str) -> list[re.Match[str]]:
+    """Where sentences end: a full stop, but not after an abbreviation or an initial ("J. Smith", "U.S.")."""
+    breaks = []
+    for match in SENTENCE_BREAK.finditer(text):
+        word = re.search(r"([\w.]+)$", text[max(0, match.start() - 40): match.start()])
+        token = word.group(1).lower() if word else ""
+        if match.group(0)[0] == "." and (token in ABBREVIATIONS or len(token.rstrip(".")) == 1 or "." in token):
+            continue
+        breaks.append(match)
+    return breaks
+
+
+def clause_before(piece: str) -> str:
+    """The part of the sentence that runs up to a quote."""
+    piece = piece[-CLAUSE_REACH:]
+    breaks = sentence_breaks(piece)
+    return piece[breaks[-1].end():] if breaks else piece
+
+
+def clause_after(piece: str) -> str:
+    """The part of the sentence that follows a quote, up to its end."""
+    if piece.lstrip(" ,").startswith((".", "!", "?")):
+        return ""
+    stripped = piece.lstrip(" ,.!?")[:CLAUSE_REACH]
+    breaks = sentence_breaks(stripped)
+    return stripped[: breaks[0].start()] if breaks else stripped
+
+
+def subject_phrase(left: str) -> tuple[str, str | None] | None:
+    """('Giorgi Gogia', 'associate director …') from 'Giorgi Gogia, associate director …, ' before 'told'."""
+    left = left[-CLAUSE_REACH:]
+    left = re.sub(r"\s+(also|then|later|once|simply|only|had|has|have|would|will|was)\s*$", "", left.rstrip())
+    appositive = None
+    if left.endswith(","):
+        parts = left[:-1].rsplit(",", 1)
+        if len(parts) == 2 and looks_like_speaker(parts[0].split(",")[-1].strip()):
+            left, appositive = parts[0], parts[1].strip()
+    # A subject starts after the previous clause: punctuation, a conjunction, or another speech verb ("said his coach").
+    noun_phrase = re.split(rf"[,;:()]|\band\b|\bthat\b|\bbut\b|\b(?:{SPEECH_VERBS})\b", left)[-1].strip()
+    if not looks_like_speaker(noun_phrase):
+        return None
+    # "The council leader, Anne Handley, told …": the name in apposition is who spoke; in "The pensioner,
+    # who lives in South Street, said" the relative clause only describes them.
+    if appositive and RELATIVE.match(appositive):
+        return noun_phrase, None
+    if appositive and DETERMINERS.match(noun_phrase) and is_full_name(appositive) and not DETERMINERS.match(appositive):
+        noun_phrase, appositive = appositive, noun_phrase
+    return noun_phrase, appositive
+
+
+def inverted_subject(text: str) -> tuple[str, str | None]:
+    """The speaker after an inverted verb: 'said Jenny Paturyan, associate professor …',
+    'admitted the minister, Sarah Lane', 'said Sgt. Mark Hill of the city police'."""
+    head, appositive = split_appositive(text)
+    if appositive and DETERMINERS.match(head) and is_full_name(appositive) and not DETERMINERS.match(appositive):
+        return appositive, head
+    words = head.split()
+    if words and not DETERMINERS.match(head):
+        # A name runs while its words are capitalised; what follows it ("of the city police") describes it.
+        for index in range(1, len(words)):
+            if words[index][0].islower() and words[index - 1][0].isupper() and any(w[0].isupper() for w in words[:index]):
+                return " ".join(words[:index]), appositive or " ".join(words[index:])
+    return head, appositive
+
+
+def split_appositive(text: str) -> tuple[str, str | None]:
+    """'Jenny Paturyan, associate professor at …' → ('Jenny Paturyan', 'associate professor at …')."""
+    text = text[:CLAUSE_REACH]
+    breaks = sentence_breaks(text)
+    text = text[: breaks[0].start()] if breaks else text
+    head, _, rest = text.partition(",")
+    rest = rest.strip(" ,")
+    clause_start = re.match(r"(who|which|adding|as|in|on|and|but|according|before|after|when|while)\b", rest)
+    appositive = rest if rest and not clause_start else None
+    if appositive:
+        appositive = re.split(r",\s*(?:who|which|adding|as|in|on|and)\b", appositive)[0].strip()
+    return head.strip(), appositive
+
+
+def looks_like_speaker(noun_phrase: str) -> bool:
+    noun_phrase = noun_phrase.strip()
+    # Descriptions run longer than names: "a French sailor who sheltered on the island in 2019".
+    if not noun_phrase or len(noun_phrase.split()) > (12 if DETERMINERS.match(noun_phrase) else 6):
+        return False
+    first = noun_phrase.split()[0]
+    if first.lower() in {"he", "she", "they"}:
+        return len(noun_phrase.split()) == 1
+    if DETERMINERS.match(noun_phrase):
+        return len(noun_phrase.split()) >= 2
+    if first[0].islower():
+        # "councillor Joan Whitaker", "shop owner Raj Patel": lower-case role words, then a name.
+        words = noun_phrase.split()
+        return len(words) >= 2 and all(word[0].isupper() for word in words[-2:]) and not any(
+            word in NOT_ROLE_WORDS for word in words)
+    return first.lower() not in {"i", "we", "it", "this", "that", "there", "but", "and", "as", "when"}
+
+
+def proper_name(noun_phrase: str) -> str | None:
+    """The capitalised name in 'Azerbaijan’s President Ilham Aliyev' → 'Ilham Aliyev'."""
+    if DETERMINERS.match(noun_phrase):
+        return None
+    words = noun_phrase.split()
+    # Drop a possessive lead-in ("Azerbaijan’s") and titles, keep the final run of capitalised words.
+    while words and re.search(r"[’']s$", words[0]) and len(words) > 1:
+        words = words[1:]
+    phrase = " ".join(words)
+    phrase = re.sub(rf"^(?:(?:{TITLE_PATTERN})\s+)+", "", phrase)
+    words = phrase.split()
+    while len(words) > 1 and words[0] in ROLE_WORDS:
+        words = words[1:]
+    phrase = " ".join(words)
+    run: list[str] = []
+    for word in phrase.split():
+        if word[0].isupper():
+            run.append(word.strip(",.;:"))
+        else:
+            run = []
+    return " ".join(run) or None
+
+
+def could_be_personal_name(name: str, following: str) -> bool:
+    """'Tom Reid' yes; 'Fair Isle', 'American University', 'Yerevan-based …' no."""
+    words = name.split()
+    if words[0] in NOT_FIRST_NAMES or words[-1] in STREET_WORDS:
+        return False
+    # "Nicky Southern", "Tom Hall": a first name makes the rest a surname, whatever else it could be.
+    if any(word in PLACE_AND_BODY_WORDS for word in words) and not first_name_genders(words[0]):
+        return False
+    return not following.startswith(("-", "’s", "'s")) or len(words) >= 2
+
+
+def is_full_name(noun_phrase: str) -> bool:
+    """'Council leader Peter Vance', 'Mayor Brennan': a person's name, not a place or a body."""
+    name = proper_name(noun_phrase) or ""
+    return len(name.split()) >= 2 or bool(title_of(noun_phrase))
+
+
+
+def title_of(noun_phrase: str) -> str | None:
+    match = re.search(rf"\b({TITLE_PATTERN})\s+[A-Z]", noun_phrase)
+    return match.group(1) if match else None
+
+
+def description_key(noun_phrase: str) -> str:
+    return DETERMINERS.sub("", noun_phrase.strip()).lower()
+
+
+
+def is_partial(text: str, span: Span) -> bool:
+    """A fragment woven into a narrator's sentence, not a sentence of its own."""
+    inner = text[span.start:span.end].lstrip(" .…")
+    return bool(inner) and inner[0].islower()

@@ -1,0 +1,35 @@
+"""The words attribution reads (lexicon.toml, data a newsroom can extend) and the patterns built from them."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib import resources
+
+_DATA = tomllib.loads(resources.files(__package__).joinpath("lexicon.toml").read_text(encoding="utf-8"))
+
+
+def _words(key: str) -> frozenset[str]:
+    return frozenset(_DATA[key])
+
+
+SPEECH_VERBS = "|".join(_DATA["speech_verbs"])
+SPEECH_VERB = re.compile(rf"\b({SPEECH_VERBS})\b")
+LISTENER_VERBS = _words("listener_verbs")
+NOT_SPEAKER_LABELS = _words("not_speaker_labels")
+NOT_FIRST_NAMES = _words("not_first_names")
+PLACE_AND_BODY_WORDS = _words("place_and_body_words")
+STREET_WORDS = _words("street_words")
+ABBREVIATIONS = _words("abbreviations")
+ROLE_WORDS = _words("role_words")
+FEMALE_WORDS = _words("female_words")
+MALE_WORDS = _words("male_words")
+NOT_ROLE_WORDS = _words("not_role_words")
+
+TITLE_PATTERN = "|".join(re.escape(title) for title in sorted(_DATA["titles"], key=len, reverse=True))
+TITLED_NAME = re.compile(rf"\b(?P<title>{TITLE_PATTERN})\s+(?P<name>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){{0,3}})")
+EPITHET = re.compile(rf"^the\s+(?:[\w-]+\s+)?({'|'.join(_DATA['epithets'])})$", re.IGNORECASE)
+# "The three-time Olivier winner stars opposite …": who a numbered interview is with.
+INTERVIEWEE = re.compile(
+    rf"^((?:The|A|An)\s+[\w’'-]+(?:\s+[\w’'-]+){{0,4}}?)\s+(?:{'|'.join(_DATA['interviewee_verbs'])})\b"
+)
