@@ -105,3 +105,20 @@ def test_a_numbered_interview_alternates_interviewer_and_interviewee():
     assert [name for name, _ in turns][-5:] == ["the interviewer", "The actress", "The actress", "the interviewer",
                                                "The actress"]
     assert turns[-1][1] == "A film with a famous director."
+
+
+def test_a_surname_alone_at_the_head_of_a_sentence_is_the_person_named_in_full_in_the_headline():
+    article = "Dane Holt hails his strikers after late win\n\nA standfirst.\n\nHolt was delighted with his attackers.\n\n"
+    assert _speakers(article + "“We wore them down,” he said.\n") == ["Dane Holt"]
+    # "The Hull boss" is what he is, said of the person just named: not a new, described speaker.
+    assert _speakers(article + "“We wore them down,” the Hull boss said.\n") == ["Dane Holt"]
+
+
+def test_a_place_the_parser_recognises_is_never_a_speaker():
+    speakers = _speakers("Homes approved\n\nA standfirst.\n\nSan Francisco was quiet on Tuesday.\n\n“Nobody listened to us,” she said.\n")
+    assert speakers == ["an unidentified speaker"]
+
+
+def _speakers(article: str) -> list[str]:
+    script = build_script(extract(article))
+    return [script.speaker(segment.speaker).name for segment in script.segments if segment.role == "quote"]

@@ -18,7 +18,7 @@ from audiobook.script.attribution.cues import (
 from audiobook.script.attribution.lexicon import (
     EPITHET, INTERVIEWEE, LISTENER_VERBS, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, SPEECH_VERB, SPEECH_VERBS, TITLED_NAME,
 )
-from audiobook.script.attribution.people import Person, SeenName, could_be_he_or_she, learn_gender
+from audiobook.script.attribution.people import Person, SeenName, could_be_he_or_she, fullest_name, learn_gender
 from audiobook.script.attribution.syntax import Analysis
 from audiobook.script.quotes import Span, find_spans
 
@@ -74,6 +74,19 @@ class Attributor:
             match.group(0) for match in FULL_NAME.finditer(whole)
             if could_be_personal_name(match.group(0), whole[match.end():match.end() + 8])
         } | set(analysis.people)
+        # "Rosenior was delighted" after "Liam Rosenior" in the headline: a surname stands for its full name.
+        surnames = {name.split()[-1] for name in self.full_names}
+        self._surnames = {
+            surname: full for surname in surnames if (full := fullest_name(surname, self.full_names)) != surname
+        }
+        self._surname_pattern = re.compile(rf"\b(?:{'|'.join(map(re.escape, self._surnames))})\b") if self._surnames else None
+        # What the parser took for a place or a date, and nowhere for a person or a body, never speaks.
+        # A surname it once took for a place ("Musk" beside "Elon Musk") is still a person's.
+        name_words = {word for name in analysis.people for word in name.split()}
+        self._not_people = {
+            name for name in analysis.not_people
+            if name not in analysis.organisations and not set(name.split()) <= name_words
+        }
         self._interviewee_description = next(filter(None, map(_leading_description, about or [])), None)
         self._interviewee: Person | None = None
         self._numbered_interview = False
@@ -261,6 +274,8 @@ class Attributor:
         if noun_phrase.lower() in {"i", "we", "it"}:
             return None
         person = self._find(noun_phrase)
+        if person is None and proper_name(noun_phrase) in self._not_people:
+            return None
         self._found_by = "name" if proper_name(noun_phrase) else "description"
         if person is None and (person := self._by_role(noun_phrase) or self._by_epithet(noun_phrase)):
             self._found_by = "role"
@@ -343,10 +358,17 @@ class Attributor:
             return None
         holder = Person(name=noun_phrase)
         learn_gender(holder, noun_phrase)
+        fits = {holder.gender, "unknown"} if holder.gender != "unknown" else {"female", "male", "unknown"}
         person = next((
             person for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True)
-            if not person.described and (person.gender == holder.gender or "unknown" in (person.gender, holder.gender))
+            if not person.described and person.gender in fits
         ), None)
+        # "Liam Rosenior's side won … 'We wore them down,' the Hull boss said": named, not yet quoted.
+        unquoted = [
+            (entry.seen_at, name) for name, entry in self._seen_names.items() if entry.gender in fits and not self._find(name)
+        ]
+        if unquoted and max(unquoted)[0] > (person.last_seen if person else 0):
+            person = self._introduce(max(unquoted)[1], None)
         if person is not None and noun_phrase not in person.aliases:
             person.aliases.append(noun_phrase)
             if person.gender == "unknown":
@@ -437,10 +459,15 @@ class Attributor:
             following = narration[match.end():match.end() + 8]
             if following.startswith(("’s", "'s")):
                 continue  # a possessor ("Dana Price’s son"), not the subject a later pronoun stands for
-            if subject_position and could_be_personal_name(match.group(0), following):
+            if subject_position and could_be_personal_name(match.group(0), following) \
+                    and match.group(0) not in self._not_people:
                 events.append((match.start(), "seen", match.group(0)))
                 if appositive := re.match(r",\s*((?:a|an|the|his|her|their)\s[^,]{3,90}?|[a-z][^,]{3,90}?),", narration[match.end():]):
                     self._seen_appositives[match.group(0)] = appositive.group(1)
+        for match in self._surname_pattern.finditer(narration) if self._surname_pattern else ():
+            lead = re.split(r"[.!?,]\s+", narration[max(0, match.start() - CLAUSE_REACH): match.start()])[-1].split()
+            if not lead or (len(lead) <= 2 and lead[-1][:1].islower()):  # "Rosenior was …", "But Rosenior …"
+                events.append((match.start(), "seen", self._surnames[match.group(0)]))
         # "Council leader Peter Vance said the result …": indirect speech introduces its speaker too.
         for match in SPEECH_VERB.finditer(narration):
             found = subject_phrase(clause_before(narration[max(0, match.start() - CLAUSE_REACH): match.start()]))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,13 +32,16 @@ MODEL_DIGEST = "e73cbc4677bb9db306a3310c1f3bbf8273645a44022b311216decabc6f7ea4de
 # lemmas halves the load and parse time.
 _UNUSED_COMPONENTS = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 # Raised whenever the analysis changes what it records, so older cached analyses are not reused.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 # Parsing costs about a second per 30,000 characters. Names stand early in a paragraph and an article
 # names its people early; text past these bounds is left to the rules, so a hostile megabyte paragraph
 # costs no more than a long article.
 PARAGRAPH_REACH = 2_000
 ARTICLE_REACH = 150_000
 CACHE_FOLDER = "audiobook-analysis"
+# Entity kinds that can never speak (OntoNotes labels).
+_NOT_PEOPLE_LABELS = {"GPE", "LOC", "FAC", "DATE", "TIME", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+_DEFINITE = re.compile(r"^the\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class Analysis:
     people: tuple[str, ...]
     """Full names of people ("Gretchen Whitmer" from "Governor Gretchen Whitmer"), two words or more."""
     organisations: tuple[str, ...]
+    not_people: tuple[str, ...] = ()
+    """Names of places, dates, events and works ("Florence Close", "Malvern Hills", "Wednesday"): never a speaker."""
 
 
 def analyse(texts: list[str], cache_folder: Path | None = None) -> Analysis:
@@ -68,13 +74,16 @@ def analyse(texts: list[str], cache_folder: Path | None = None) -> Analysis:
 def _analyse(texts: list[str]) -> Analysis:
     people: dict[str, None] = {}
     organisations: dict[str, None] = {}
+    not_people: dict[str, None] = {}
     for doc in pipeline().pipe(_within_reach(texts)):
         for entity in doc.ents:
             if entity.label_ == "PERSON" and (name := _personal_name(entity)):
                 people.setdefault(name)
             elif entity.label_ == "ORG":
                 organisations.setdefault(entity.text.strip())
-    return Analysis(tuple(people), tuple(organisations))
+            elif entity.label_ in _NOT_PEOPLE_LABELS:
+                not_people.setdefault(_DEFINITE.sub("", entity.text.strip()))
+    return Analysis(tuple(people), tuple(organisations), tuple(not_people))
 
 
 def _within_reach(texts: list[str]) -> list[str]:
@@ -139,8 +148,9 @@ def folder_digest(folder: Path) -> str:
 
 
 def _to_json(analysis: Analysis) -> dict[str, Any]:
-    return {"people": list(analysis.people), "organisations": list(analysis.organisations)}
+    return {"people": list(analysis.people), "organisations": list(analysis.organisations),
+            "not_people": list(analysis.not_people)}
 
 
 def _from_json(data: dict[str, Any]) -> Analysis:
-    return Analysis(tuple(map(str, data["people"])), tuple(map(str, data["organisations"])))
+    return Analysis(*(tuple(map(str, data[field])) for field in ("people", "organisations", "not_people")))
