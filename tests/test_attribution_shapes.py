@@ -122,3 +122,13 @@ def test_a_place_the_parser_recognises_is_never_a_speaker():
 def _speakers(article: str) -> list[str]:
     script = build_script(extract(article))
     return [script.speaker(segment.speaker).name for segment in script.segments if segment.role == "quote"]
+
+
+@pytest.mark.parametrize("paragraph", [
+    "The minister described the claim as “balderdash” on Tuesday.",
+    "The boy, 12, was found at home and his family suffered an “unspeakable tragedy”, a coroner said.",
+    "The airline admitted on Wednesday that it had “underestimated” the demand.",
+])
+def test_a_few_words_a_reporting_verb_governs_are_speech(paragraph):
+    script = build_script(extract(f"A headline here\n\nA standfirst.\n\n{paragraph}\n"))
+    assert [segment.quote_kind for segment in script.segments if segment.role == "quote"] == ["partial"]

@@ -16,7 +16,8 @@ from audiobook.script.attribution.cues import (
     title_of,
 )
 from audiobook.script.attribution.lexicon import (
-    EPITHET, INTERVIEWEE, LISTENER_VERBS, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, SPEECH_VERB, SPEECH_VERBS, TITLED_NAME,
+    EPITHET, INTERVIEWEE, LISTENER_VERBS, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, REPORTING_VERB, SPEECH_VERB, SPEECH_VERBS,
+    TITLED_NAME,
 )
 from audiobook.script.attribution.people import Person, SeenName, could_be_he_or_she, fullest_name, learn_gender
 from audiobook.script.attribution.syntax import Analysis
@@ -210,7 +211,8 @@ class Attributor:
             # "the firm said it was “bitterly disappointed”": a few words reported from a speech verb of the
             # same sentence are speech; a title in capitals ("the film “Jaws”") and a scare quote with no verb are not.
             sentence = re.split(r"[.!?]\s", before)[-1]
-            reported = not all(word[:1].isupper() for word in words) and SPEECH_VERB.search(sentence[-160:])
+            reported = not all(word[:1].isupper() for word in words) and (
+                REPORTING_VERB.search(sentence[-240:]) or _cue_follows(text, span))
             return bool(cued or own_sentence or reported)
         sentence_like = bool(re.search(r"[.,!?…;:—–-]$", inner)) or not span.closed
         starts_clause = not before.strip() or re.search(r"[:,.]\s*$", before)
@@ -220,7 +222,8 @@ class Attributor:
         if sentence_like or (starts_clause and inner[0].isupper()):
             return True
         # A fragment inside a sentence is speech only when the sentence says someone spoke it.
-        return bool(SPEECH_VERB.search(before[-160:]) or re.search(r"\bthat\s*$", before))
+        sentence = re.split(r"[.!?]\s", before)[-1]
+        return bool(REPORTING_VERB.search(sentence[-240:]) or _cue_follows(text, span) or re.search(r"\bthat\s*$", before))
 
     # Cues
 
@@ -526,6 +529,12 @@ class Attributor:
 def _leading_description(text: str) -> str | None:
     match = INTERVIEWEE.match(text.strip())
     return match.group(1) if match else None
+
+
+def _cue_follows(text: str, span: Span) -> bool:
+    """'… suffered an “unspeakable tragedy”, a coroner said.': a reporting clause after a comma ends the sentence."""
+    following = text[span.end + (1 if span.closed else 0):]
+    return following.startswith(",") and bool(REPORTING_VERB.search(clause_after(following)))
 
 
 def _confidence(basis: str) -> float:

@@ -15,6 +15,8 @@ def _words(key: str) -> frozenset[str]:
 
 SPEECH_VERBS = "|".join(_DATA["speech_verbs"])
 SPEECH_VERB = re.compile(rf"\b({SPEECH_VERBS})\b")
+# Not after a hyphen: "the so-called “operation”" reports nobody's words.
+REPORTING_VERB = re.compile(rf"(?<![\w-])({SPEECH_VERBS}|{'|'.join(_DATA['characterising_verbs'])})\b")
 LISTENER_VERBS = _words("listener_verbs")
 NOT_SPEAKER_LABELS = _words("not_speaker_labels")
 NOT_FIRST_NAMES = _words("not_first_names")
