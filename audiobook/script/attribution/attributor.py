@@ -26,6 +26,8 @@ from audiobook.script.quotes import Span, find_spans
 _ACCORDING_TO = re.compile(r"\baccording to\s+(?P<np>[^,.;:]+)", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(he|she|He|She)\b|(?:^|[.!?]\s+)(His|Her)\b")
 _TURN_LABEL = re.compile(r"^(?P<label>Q|Question|A|[A-Z][\w.’'\-]*(?: [A-Z][\w.’'\-]*){0,3})\s*:\s+(?P<rest>\S.*)$")
+# Words that may open a sentence before its subject.
+_SENTENCE_LINKS = {"but", "and", "yet", "still", "so", "then", "now", "meanwhile", "however"}
 _NUMBERED_QUESTION = re.compile(r"^\d{1,2}[.)]\s+(?P<question>\S.*\?)\s*$")
 
 
@@ -469,7 +471,7 @@ class Attributor:
                     self._seen_appositives[match.group(0)] = appositive.group(1)
         for match in self._surname_pattern.finditer(narration) if self._surname_pattern else ():
             lead = re.split(r"[.!?,]\s+", narration[max(0, match.start() - CLAUSE_REACH): match.start()])[-1].split()
-            if not lead or (len(lead) <= 2 and lead[-1][:1].islower()):  # "Rosenior was …", "But Rosenior …"
+            if not lead or (len(lead) == 1 and lead[0].lower() in _SENTENCE_LINKS):  # "Rosenior was …", "But Rosenior …"
                 events.append((match.start(), "seen", self._surnames[match.group(0)]))
         # "Council leader Peter Vance said the result …": indirect speech introduces its speaker too.
         for match in SPEECH_VERB.finditer(narration):

@@ -17,8 +17,9 @@ SENTENCE_BREAK = re.compile(r"[.!?…](?:\s|$)")
 # How far from a quote or a speech verb its cue is looked for. A sentence runs shorter than
 # this; the bound keeps the work per cue constant, so a paragraph is read in time linear in its length.
 CLAUSE_REACH = 600
-# Capitalised words; an apostrophe only inside a name ("O'Brien"), never the possessive 's ("Price's").
-NAME_WORD = r"[A-Z][a-z\-]*(?:[’'][A-Z][a-z\-]+)?"
+# Capitalised words of two letters or more ("Course I" is no name), "McMahon" and "O’Neill" too; a hyphen
+# only between capitalised parts ("Smith-Jones", not "Michelin-starred"); never the possessive 's ("Price's").
+NAME_WORD = r"(?:[A-Z][’'])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)*"
 # A name never runs across a line break ("… a grant\nCllr Hartigan said").
 FULL_NAME = re.compile(rf"\b{NAME_WORD}(?:[ \t]+{NAME_WORD}){{1,2}}\b")
 RELATIVE = re.compile(r"^(who|whom|whose|which|where|when)\b", re.IGNORECASE)
