@@ -132,3 +132,11 @@ def _speakers(article: str) -> list[str]:
 def test_a_few_words_a_reporting_verb_governs_are_speech(paragraph):
     script = build_script(extract(f"A headline here\n\nA standfirst.\n\n{paragraph}\n"))
     assert [segment.quote_kind for segment in script.segments if segment.role == "quote"] == ["partial"]
+
+
+def test_two_people_who_speak_together_are_one_speaker():
+    speakers = _speakers(
+        "Care home owners speak\n\nA standfirst.\n\nRuth and Colin Ashby, who own the home, said in a statement: "
+        "“We are heartbroken.”\n\n“Our thoughts are with the families,” the Ashbys added.\n"
+    )
+    assert speakers[0] == "Ruth and Colin Ashby"

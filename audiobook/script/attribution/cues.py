@@ -23,6 +23,7 @@ NAME_WORD = r"(?:[A-Z][’'])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)*"
 # A name never runs across a line break ("… a grant\nCllr Hartigan said").
 FULL_NAME = re.compile(rf"\b{NAME_WORD}(?:[ \t]+{NAME_WORD}){{1,2}}\b")
 RELATIVE = re.compile(r"^(who|whom|whose|which|where|when)\b", re.IGNORECASE)
+_JOINT_NAMES = re.compile(rf"(?:^|[,;:(]\s*)({NAME_WORD}(?:[ \t]+{NAME_WORD})*)[ \t]+(?:and|&)[ \t]+({NAME_WORD}(?:[ \t]+{NAME_WORD})+)\s*$")
 DETERMINERS = re.compile(r"^(a|an|the|one|another)\s+", re.IGNORECASE)
 
 
@@ -77,6 +78,9 @@ def subject_phrase(left: str) -> tuple[str, str | None] | None:
     noun_phrase = re.split(rf"[,;:()]|\band\b|\bthat\b|\bbut\b|\b(?:{SPEECH_VERBS})\b", left)[-1].strip()
     if not looks_like_speaker(noun_phrase):
         return None
+    # "Stuart and Stephanie Kempton said in a statement": a couple, or two names, speaking together.
+    if (together := _JOINT_NAMES.search(left)) and together.group(2) == noun_phrase:
+        noun_phrase = together.group(0).strip()
     # "The council leader, Anne Handley, told …": the name in apposition is who spoke; in "The pensioner,
     # who lives in South Street, said" the relative clause only describes them.
     if appositive and RELATIVE.match(appositive):
@@ -151,8 +155,12 @@ def proper_name(noun_phrase: str) -> str | None:
     for word in phrase.split():
         if word[0].isupper():
             run.append(word.strip(",.;:"))
+        elif word in ("and", "&") and run and run[-1] not in ("and", "&"):
+            run.append(word)  # "Stuart and Stephanie Kempton": two people speaking as one
         else:
             run = []
+    while run and run[-1] in ("and", "&"):
+        run.pop()
     return " ".join(run) or None
 
 
