@@ -30,7 +30,7 @@ from distributed import Client, Future, LocalCluster
 
 from audiobook.api import Options, Outcome, Prepared, default_output, prepare, render_prepared
 from audiobook.errors import AudiobookError, InputError, OutputError
-from audiobook.files import write_atomically
+from audiobook.files import sweep_stale, write_atomically
 from audiobook.model import Episode, Mix
 from audiobook.names import unique
 from audiobook.speech.cache import default_cache_dir
@@ -82,7 +82,12 @@ def render_job(job: Job) -> Rendered | AudiobookError:
 
 
 def write_episode(rendered: Rendered, output: Path) -> Episode:
-    """Write a job's files beside ``output`` (each to a temporary name, then renamed), the MP3 last."""
+    """Write a job's files beside ``output`` (each to a temporary name, then renamed), the MP3 last.
+
+    First, as a local render does, sweep what a killed earlier write of these files left: the
+    worker rendered in a private folder, so only the client ever has temporary files here."""
+    for suffix in (".mp3", *_SIDECARS):
+        sweep_stale(output.with_suffix(suffix))
     for suffix, data in rendered.files.items():
         if suffix != ".mp3":
             write_atomically(output.with_suffix(suffix), data)

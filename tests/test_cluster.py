@@ -220,3 +220,27 @@ def test_without_cluster_dask_is_not_imported(tmp_path: Path, fake_cast: Path):
     process = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
     assert process.returncode == 0 and process.stdout.splitlines()[-1] == "ok", process.stderr
     assert list(tmp_path.glob("*.mp3"))
+
+
+def test_a_cluster_render_sweeps_the_temporary_files_a_killed_render_left(scheduler, tmp_path: Path, fake_cast: Path):
+    """As a local render does: stale .part files of the episode's names go; a fresh one (a render
+    still writing) and files of other names stay."""
+    from audiobook.files import STALE_AFTER_SECONDS
+
+    address, _ = scheduler
+    out = tmp_path / "out"
+    out.mkdir()
+    options = Options(cast_path=fake_cast, cache_dir=tmp_path / "cache", output_dir=out)
+    stem = cluster.default_output(prepare(str(SHORT), options)).stem
+    stale = [out / f".{stem}{suffix}.abcd1234.part" for suffix in (".mp3", ".vtt", ".chapters.json", ".txt")]
+    fresh = out / f".{stem}.mp3.fresh123.part"
+    other = out / ".another-episode.mp3.abcd1234.part"
+    long_ago = time.time() - STALE_AFTER_SECONDS - 60
+    for path in (*stale, fresh, other):
+        path.write_bytes(b"half an MP3")
+        if path is not fresh:
+            os.utime(path, (long_ago, long_ago))
+    [outcome] = cluster.render([str(SHORT)], options, address)
+    assert outcome.error is None and outcome.episode.mp3 == out / f"{stem}.mp3"
+    assert not any(path.exists() for path in stale)
+    assert fresh.exists() and other.exists()
