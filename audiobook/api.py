@@ -48,6 +48,8 @@ class Options:
     output_dir: Path = Path("output")
     """Where episodes go when no output file is named."""
     cache_dir: Path | None = None
+    cache_store: str | None = None
+    """An fsspec URL (s3://bucket/prefix) whose clips every machine shares, behind the local cache."""
     jobs: int | None = None
     bitrate: int = DEFAULT_BITRATE
     rate: int | None = None
@@ -141,7 +143,7 @@ def render_prepared(
         description=script.subtitle, transcript=text, source_url=script.source_url,
         cover_png=plain_cover(script.title, script.publication),
     )
-    cache = ClipCache(options.cache_dir).open()
+    cache = _clip_cache(options).open()
     clip_jobs = plan_clips(script, prepared.cast, cache, prepared.lexicon)
     chunks = plan_chunks(script)
     keys = [_chunk_key(chunk, clip_jobs, options.bitrate) for chunk in chunks]
@@ -201,7 +203,7 @@ def say(prepared: Prepared, number: int, output: Path, options: Options = Option
         raise InputError(f"{prepared.name}: there is no segment {number}; segments are numbered 0 to {len(segments) - 1}")
     if not segments[number].spoken:
         raise InputError(f"{prepared.name}: segment {number} is not spoken (\"spoken\": false)")
-    cache = ClipCache(options.cache_dir).open()
+    cache = _clip_cache(options).open()
     job = plan_clips(prepared.script, prepared.cast, cache, prepared.lexicon)[number]
     with Workers(1) as workers:
         clip = next(synthesize([job], cache, workers))
@@ -267,6 +269,14 @@ def _chunk_key(chunk: Chunk, clip_jobs: dict[int, ClipJob], bitrate: int) -> str
 
 def _sidecars(output: Path) -> list[Path]:
     return [output.with_suffix(suffix) for suffix in (".vtt", ".chapters.json", ".txt", ".epub")]
+
+
+def _clip_cache(options: Options) -> ClipCache:
+    if not options.cache_store:
+        return ClipCache(options.cache_dir)
+    from audiobook.speech.store import SharedStore  # fsspec loads only when a store is asked for
+
+    return ClipCache(options.cache_dir, shared=SharedStore(options.cache_store))
 
 
 def _check_writable(output: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -49,11 +50,20 @@ def _terminate(signum: int, frame: object) -> None:
     raise _Terminated
 
 
-def _cache_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+def _cache_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> dict[str, Path | str | None]:
+    """The Options fields for --cache-dir: a local folder, or a store URL behind the user cache."""
     # An empty value is an unset shell variable, not a wish to fill the current folder with cache files.
     if value == "":
         raise InputError("--cache-dir is empty; give a folder, or leave the option out for the user cache")
-    return Path(value) if value is not None else None
+    if value and re.match(r"^[a-z][a-z0-9+.-]*://", value) and not value.startswith("file://"):
+        return {"cache_dir": None, "cache_store": value}
+    return {"cache_dir": Path(value.removeprefix("file://")) if value else None, "cache_store": None}
+
+
+_CACHE = click.option(
+    "--cache-dir", "cache", type=click.Path(), callback=_cache_dir,
+    help="Clip cache folder (default: the user cache), or a store every machine shares (s3://BUCKET/PREFIX).",
+)
 
 
 class _Command(click.Group):
@@ -109,14 +119,14 @@ def main() -> None:
 @click.option("--jobs", type=click.IntRange(1, 256), help="Parallel synthesis workers (default: one per core).")
 @_BITRATE
 @click.option("--publication", help="Publication name for the artist and album tags.")
-@click.option("--cache-dir", type=click.Path(), callback=_cache_dir, help="Clip cache folder (default: the user cache).")
+@_CACHE
 @click.option("--epub", is_flag=True, help="Also write OUT.epub: a talking book, text and audio in sync.")
 @_CLUSTER
 @click.option("-q", "--quiet", is_flag=True, help="Print only the MP3 paths.")
 def render(
     articles: tuple[str, ...], output: Path | None, output_dir: Path, cast_path: Path | None,
     overrides_path: Path | None, lexicon_path: Path | None, rate: int | None, jobs: int | None, bitrate: str,
-    publication: str | None, cache_dir: Path | None, epub: bool, cluster: str | None, quiet: bool,
+    publication: str | None, cache: dict, epub: bool, cluster: str | None, quiet: bool,
 ) -> None:
     """Render each ARTICLE (a text, Markdown or HTML file, a URL, an edited script .json, or - for
     standard input) to a tagged MP3 with transcript and chapters.
@@ -133,7 +143,7 @@ def render(
 
     options = Options(
         cast_path=cast_path, lexicon_path=lexicon_path, overrides_path=overrides_path, output_dir=output_dir,
-        cache_dir=cache_dir, jobs=jobs, bitrate=int(bitrate), rate=rate, publication=publication, epub=epub,
+        **cache, jobs=jobs, bitrate=int(bitrate), rate=rate, publication=publication, epub=epub,
     )
     started = time.perf_counter()
     with _Progress(enabled=not quiet and sys.stderr.isatty()) as progress:
@@ -293,16 +303,16 @@ def _print_segment(number: int, segment: dict, names: dict[str, str]) -> None:
 @_OVERRIDES
 @_LEXICON
 @_RATE
-@click.option("--cache-dir", type=click.Path(), callback=_cache_dir, help="Clip cache folder (default: the user cache).")
+@_CACHE
 def say(
     article: str, number: int, output: Path | None, cast_path: Path | None, overrides_path: Path | None,
-    lexicon_path: Path | None, rate: int | None, cache_dir: Path | None,
+    lexicon_path: Path | None, rate: int | None, cache: dict,
 ) -> None:
     """Hear segment N alone (numbered as `audiobook script` prints them), in the voice the render gives it."""
     from audiobook.api import Options, prepare, say as say_segment
 
     options = Options(cast_path=cast_path, overrides_path=overrides_path, lexicon_path=lexicon_path, rate=rate,
-                      cache_dir=cache_dir)
+                      **cache)
     prepared = prepare(article, options)
     if output:
         click.echo(str(say_segment(prepared, number, output, options)))
@@ -386,11 +396,11 @@ def voices(cast_path: Path | None, engine_name: str, audition: bool, output_dir:
 @click.option("--rate", type=click.IntRange(80, 500), help="Narrator's words per minute; other voices follow.")
 @click.option("--jobs", type=click.IntRange(1, 256), help="Parallel synthesis workers (default: one per core).")
 @_BITRATE
-@click.option("--cache-dir", type=click.Path(), callback=_cache_dir, help="Clip cache folder (default: the user cache).")
+@_CACHE
 @_CLUSTER
 def publish(
     articles: tuple[str, ...], feed_dir: Path, base_url: str | None, cast_path: Path | None, rate: int | None,
-    jobs: int | None, bitrate: str, cache_dir: Path | None, cluster: str | None,
+    jobs: int | None, bitrate: str, cache: dict, cluster: str | None,
 ) -> None:
     """Render each ARTICLE as a podcast episode in the feed folder and update its feed.xml and web pages.
 
@@ -399,7 +409,7 @@ def publish(
     from audiobook.api import Options
     from audiobook.publish.publisher import publish as publish_articles
 
-    options = Options(cast_path=cast_path, cache_dir=cache_dir, jobs=jobs, rate=rate, bitrate=int(bitrate))
+    options = Options(cast_path=cast_path, **cache, jobs=jobs, rate=rate, bitrate=int(bitrate))
     if cluster:
         from audiobook import cluster as on_cluster  # dask loads only when a cluster is asked for
 

@@ -22,12 +22,16 @@ import re
 import wave
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
 from audiobook.errors import InputError, OutputError
 from audiobook.files import write_atomically
 from audiobook.model import Voice
+
+if TYPE_CHECKING:
+    from audiobook.speech.store import SharedStore
 
 log = logging.getLogger("audiobook")
 
@@ -48,10 +52,13 @@ def default_cache_dir() -> Path:
 
 
 class ClipCache:
-    def __init__(self, folder: Path | None = None, limit_bytes: int = DEFAULT_LIMIT_BYTES) -> None:
+    def __init__(self, folder: Path | None = None, limit_bytes: int = DEFAULT_LIMIT_BYTES,
+                 shared: SharedStore | None = None) -> None:
         self.folder = folder or default_cache_dir()
         self.store = self.folder / STORE_NAME
         self.limit_bytes = limit_bytes
+        self.shared = shared
+        """A store behind this folder that other machines share (store.py): read on a miss, sent every new entry."""
 
     def open(self) -> ClipCache:
         """Make sure the cache folder can hold the cache, as one named error if it cannot."""
@@ -67,6 +74,8 @@ class ClipCache:
                 f"cache folder {self.folder} is not writable ({error.strerror}); "
                 "point --cache-dir or AUDIOBOOK_CACHE at a writable folder"
             ) from None
+        if self.shared:
+            self.shared.open()
         return self
 
     def _claim_store(self) -> None:
@@ -105,7 +114,22 @@ class ClipCache:
                 self._discard(path, "its bytes do not match its checksum")
                 continue
             return path, data
-        return None
+        return self._fetch(key, suffix) if self.shared else None
+
+    def _fetch(self, key: str, suffix: str) -> tuple[Path, bytes] | None:
+        """An entry from the shared store, kept here as a local entry like any other."""
+        data = self.shared.get(key, suffix)
+        if data is None:
+            return None
+        path = self._entry(key, data, suffix)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, data)
+        return path, data
+
+    def _write(self, path: Path, key: str, data: bytes) -> None:
+        write_atomically(path, data)
+        if self.shared:
+            self.shared.put(key, path.suffix, data)
 
     @staticmethod
     def _discard(path: Path, reason: str) -> None:
@@ -129,7 +153,7 @@ class ClipCache:
             out.writeframes(pcm)
         path = self._entry(key, buffer.getvalue(), ".wav")
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, buffer.getvalue())
+        self._write(path, key, buffer.getvalue())
         return path
 
     def get_chunk(self, key: str) -> tuple[bytes, list[int]] | None:
@@ -146,8 +170,8 @@ class ClipCache:
         (self.store / key[:2]).mkdir(parents=True, exist_ok=True)
         lengths = json.dumps(clip_lengths).encode()
         # The lengths first: a chunk counts as cached only once its MP3 is in place.
-        write_atomically(self._entry(key, lengths, ".json"), lengths)
-        write_atomically(self._entry(key, mp3, ".mp3"), mp3)
+        self._write(self._entry(key, lengths, ".json"), key, lengths)
+        self._write(self._entry(key, mp3, ".mp3"), key, mp3)
 
     def prune(self) -> int:
         """Remove the least recently used entries until the cache fits its limit; returns how many went.

@@ -108,7 +108,7 @@ def synthesize(jobs: list[ClipJob], cache: ClipCache, workers: Workers) -> Itera
     cached = {job.segment: path for job in jobs if (path := cache.get(job.key))}
     missing = [job for job in jobs if job.segment not in cached]
     executor = workers.for_clips(len(missing))
-    futures: dict[int, Future[Path]] = {job.segment: executor.submit(_make_clip, job, cache.folder) for job in missing}
+    futures: dict[int, Future[Path]] = {job.segment: executor.submit(_make_clip, job, cache) for job in missing}
     try:
         for job in jobs:
             yield _clip(job.segment, cached[job.segment] if job.segment in cached else futures[job.segment].result())
@@ -129,13 +129,13 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _make_clip(job: ClipJob, cache_folder: Path) -> Path:
+def _make_clip(job: ClipJob, cache: ClipCache) -> Path:
     """Synthesize, level and cache one clip (in a worker thread or a worker process)."""
     from audiobook.speech.analysis import level  # numpy, scipy and pyloudnorm load only when a clip is made
 
     audio = shared_engine(job.voice.engine).synthesize(job.text, job.voice)
     levelled = level(audio.pcm, audio.sample_rate, TARGET_LUFS, PEAK_CEILING_DB)
-    return ClipCache(cache_folder).put(job.key, levelled, audio.sample_rate)
+    return cache.put(job.key, levelled, audio.sample_rate)
 
 
 def _clip(index: int, path: Path) -> Clip:
