@@ -39,7 +39,7 @@ VARIANTS = (" this ", " that ", " each ", " one ", " our ", " their ", " its ")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3, help="runs of each command; the median is reported")
-    parser.add_argument("--piper", type=int, default=4, help="articles rendered with Piper for its per-article cost")
+    parser.add_argument("--piper", type=int, default=4, help="articles rendered with Piper for its per-article cost (0: none)")
     arguments = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="audiobook-bench-cluster-"))
     try:
@@ -61,13 +61,12 @@ def main() -> None:
         for cores in (1, 2):
             ratio = seconds[f"cluster local:{cores}"] / seconds[f"local --jobs {cores}"]
             print(f"cluster / local batch at {cores} core(s): {ratio:5.3f}   (goal <= 1.10)")
-        piper_articles = articles[: arguments.piper]
-        piper, piper_audio = _run(work, piper_articles, ["--jobs", "1", "--cast", str(REPO / "voices" / "piper-narrator.toml")])
-        print(f"piper --jobs 1   {piper:7.1f} s for {len(piper_articles)} articles ({piper_audio * 60:.0f} min of audio)")
-        per_article = {
-            "espeak-ng": seconds["local --jobs 1"] / len(articles),
-            "piper (narrator)": piper / len(piper_articles),
-        }
+        per_article = {"espeak-ng": seconds["local --jobs 1"] / len(articles)}
+        if arguments.piper:
+            piper_articles = articles[: arguments.piper]
+            piper, piper_audio = _run(work, piper_articles, ["--jobs", "1", "--cast", str(REPO / "voices" / "piper-narrator.toml")])
+            print(f"piper --jobs 1   {piper:7.1f} s for {len(piper_articles)} articles ({piper_audio * 60:.0f} min of audio)")
+            per_article["piper (narrator)"] = piper / len(piper_articles)
         for engine, cost in per_article.items():
             per_hour = 3600 / cost
             workers = ARCHIVE / (per_hour * NIGHT_HOURS)
