@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from audiobook.speech.cache import ClipCache, default_cache_dir
+from audiobook.speech.cache import ClipCache
 from audiobook.casting.profile import CastProfile, at_rate, cast_script, default_cast_path, load_profile
 from audiobook.audio.cover import plain_cover
 from audiobook.audio.encode import (
@@ -85,7 +85,9 @@ def prepare(location: str, options: Options = Options()) -> Prepared:
     if looks_like_script(source.text, source.path.name if source.path else ""):
         script, cast = script_from_json(source.text, profile, location)
         return Prepared(script, cast, lexicon, source.name, profile)
-    script = build_script(extract(source.text, label=location, url=source.url), options.cache_dir or default_cache_dir())
+    # The analysis is kept in the clip cache's own marked folder, never loose in the folder the user named.
+    analysis_cache = ClipCache(options.cache_dir).open().store
+    script = build_script(extract(source.text, label=location, url=source.url), analysis_cache)
     if options.publication:
         script = replace(script, publication=options.publication)
     overrides_path = options.overrides_path or (sidecar_path(source.path) if source.path else None)
