@@ -98,7 +98,9 @@ def test_commands_that_encode_nothing_do_not_load_the_audio_stack(arguments: lis
         "import sys\nfrom audiobook.cli import main\n"
         f"try:\n    main({arguments!r})\nexcept SystemExit as stop:\n    assert not stop.code, stop.code\n"
     )
-    assert loaded.isdisjoint(AUDIO_STACK), loaded & set(AUDIO_STACK)
+    # `script` reads the article with spaCy, which brings numpy; nothing of the audio stack comes with it.
+    stack = set(AUDIO_STACK) - ({"numpy"} if arguments[0] == "script" else set())
+    assert loaded.isdisjoint(stack), loaded & stack
 
 
 @pytest.mark.slow
