@@ -200,14 +200,17 @@ def _same_person(speaker: dict, gold_name: str) -> bool:
 
 
 def _story_silenced(document: dict[str, Any], gold: dict[str, Any]) -> list[str]:
-    """Our silent chrome that the key calls neither chrome nor a repeat of the header (a byline
-    printed twice may be silenced either way): story the listener does not hear."""
+    """Our silent chrome that the key calls neither chrome nor a repeat of the header or of a caption
+    (a byline printed twice may be silenced either way): story the listener does not hear."""
     chrome = {normalise_for_match(text) for text in gold.get("boilerplate", [])}
     header = [normalise_for_match(text) for text in (gold["title"], gold.get("subtitle"), gold.get("byline")) if text]
+    captions = [normalise_for_match(caption["text"]) for caption in gold.get("captions", [])]
 
     def repeats_header(words: str) -> bool:
-        # 'By Rachel Cunningham' repeats the byline 'Rachel Cunningham'; a piece of the title repeats it.
-        return any(words in part or (part in words and len(words.split()) <= len(part.split()) + 2) for part in header)
+        # 'By Rachel Cunningham' repeats the byline 'Rachel Cunningham'; a piece of the title repeats it;
+        # a slideshow's '1 of 2 | caption | License Photo' repeats a caption.
+        return any(words in part or (part in words and len(words.split()) <= len(part.split()) + 2) for part in header) \
+            or any(caption in words for caption in captions)
 
     return [
         segment["text"] for segment in document["segments"]
