@@ -26,24 +26,26 @@ THRESHOLD = 1.0
 PAGE_TALK: tuple[tuple[str, float], ...] = (
     # advertising
     (r"\badvertisement\b|^advertising$|^ad$|^sponsored\b|\bsponsored (content|by)\b|\bpromoted (links|content|stories)\b", 1.0),
-    (r"story continues (below|after)", 1.0),
     # sharing and following
     (r"^share( this( article| story| page)?)?:?$|\bshare (this|on|via)\b|^(copy|email) link$|\bfollow us\b|^(facebook|twitter|x|whatsapp|linkedin|email)$", 1.0),
     # newsletters, subscriptions, accounts
-    (r"\bsign up\b|\bsubscribe\b|\bnewsletters?\b|\bin(to)? your inbox\b|^sign in$|^log in$", 0.8),
+    (r"\bsign up\b|\bsubscribe\b|^sign in$|^log in$", 0.8),
+    (r"\bnewsletters?\b|\bin(to)? your inbox\b", 0.8),
     # links to other pages
     (r"^(read|see|explore|discover) (more|also)\b|^(also read|see also|more on this story|watch|listen)\b|^more from\b"
      r"|\brelated (articles?|stories|coverage|content|topics|links)\b|^related\b|\bmore on (these|this) topics?\b"
      r"|^recommended\b|\bmost (viewed|read|popular|shared)\b|^(tags|topics|filed under)\b|\bclick here\b|\btap here\b"
-     r"|\bopens? (in )?(a )?new (tab|window)\b|^special report\b|^(latest|top) (news|stories)\b|^loading$", 1.0),
+     r"|^special report\b|^(latest|top) (news|stories)\b|^loading$", 1.0),
     # comments and reader call-outs
     (r"^\d+ comments?$|\bcomments? (are|is) (posted|closed|moderated)\b|^(have|add) your say\b|\bpowered by\b"
      r"|\bget in touch\b|\b(contact|email|tell|send) us\b|\byour responses?\b|\bcan be anonymous\b"
      r"|\bshare your (story|views|experience)", 1.0),
     # credits, licensing, standards
     (r"\b(reporting|editing|writing|additional reporting|compiled|produced) by\b.*;|^\(?(reporting|editing) by\b"
-     r"|\blicensing rights\b|\ball rights reserved\b|^©|^copyright\b|\bour standards\b|\breport (a|an) (typo|error)\b"
-     r"|\bcorrections? (policy|and clarifications)\b|\bthomson reuters trust principles\b", 1.0),
+     r"|^©|^copyright\b|\bcorrections? (policy|and clarifications)\b", 1.0),
+    # phrases no story sentence uses: they hold even where a line ends as a sentence
+    (r"\blicensing rights\b|\bopens? (in )?(a )?new (tab|window)\b|\ball rights reserved\b|\bour standards:"
+     r"|\btrust principles\b|\breport (a|an) (typo|error)\b|\bstory continues (below|after)\b", 2.0),
     (r"^(first )?published (in|on|by)\b|\bthis (article|story) (is|was) (more than|over) \d+|\bthis (article|story|piece) is part of\b"
      r"|\bour series\b|\b\d+ min(ute)?s? read\b", 1.0),
     # who paid for the journalism
@@ -102,7 +104,7 @@ def chrome_score(line: Line, where: Where, neighbours: Neighbours = Neighbours()
     score = _PRIOR[where]
     score += sum(weight for pattern, weight in _PAGE_TALK if pattern.search(text)) * _reach(words, where, text)
     if line.link_share >= 0.8 and words <= 20:
-        score += 0.8  # a line that is all link leads elsewhere
+        score += 1.0  # a line that is all link leads elsewhere: a story's sentences are not links
     if words <= 4 and not _SENTENCE_END.search(text) and not quoted:
         score += _SHORT[where]  # a button, a menu item, a section name
     if _MENU_SEPARATORS.search(text):
@@ -136,13 +138,13 @@ def looks_like_bare_caption(line: Line) -> bool:
 
 
 def _reach(words: int, where: Where, text: str) -> float:
-    """Page talk is short: its evidence is whole up to 25 words and gone by 70 (a paragraph of story
+    """Page talk is short: its evidence is whole up to 25 words and gone by 60 (a paragraph of story
     that mentions a newsletter is still story). Inside the story, where a sentence may well speak
     of advertising or donations, only a few words that do not end as a sentence count in full."""
     if where == "body":
         reach = 1.0 if words <= 12 else max(0.0, (24 - words) / 12)
-        return reach / 2 if _SENTENCE_END.search(text) else reach
-    return 1.0 if words <= 25 else max(0.0, (70 - words) / 45)
+        return reach / 2 if _FULL_STOP.search(text) else reach
+    return 1.0 if words <= 25 else max(0.0, (60 - words) / 35)
 
 
 def _teaser_headline(text: str) -> bool:
