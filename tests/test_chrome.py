@@ -160,7 +160,7 @@ PLAIN_CHROME = [
     "Story continues below advertisement", "Do you use the night ferry?", "• Island school wins national science prize",
     "• Storm warning issued for the west coast", "• New lifeboat station opens at Kilbride",
     "(Reporting by Ana Ruiz; Editing by Tom Reade)", "Explore more on these topics", "Report a typo or error",
-    "Get our morning newsletter, directly to your inbox",
+    "Get our morning newsletter, free every weekday",
 ]
 
 

@@ -25,20 +25,20 @@ THRESHOLD = 1.0
 # A story may use these words too, so their evidence fades as a line grows into a paragraph (_reach).
 PAGE_TALK: tuple[tuple[str, float], ...] = (
     # advertising
-    (r"\badvertisement\b|^advertising$|^ad$|^sponsored\b|\bsponsored (content|by)\b|\bpromoted (links|content|stories)\b", 1.0),
+    (r"\badvertisement\b|^advertising$|^ad$|^sponsored\b|\bsponsored (content|by)\b", 1.0),
     # sharing and following
     (r"^share( this( article| story| page)?)?:?$|\bshare (this|on|via)\b|^(copy|email) link$|\bfollow us\b|^(facebook|twitter|x|whatsapp|linkedin|email)$", 1.0),
     # newsletters, subscriptions, accounts
     (r"\bsign up\b|\bsubscribe\b|^sign in$|^log in$", 0.8),
-    (r"\bnewsletters?\b|\bin(to)? your inbox\b", 0.8),
+    (r"\bnewsletters?\b", 0.8),
     # links to other pages
     (r"^(read|see|explore|discover) (more|also)\b|^(also read|see also|more on this story|watch|listen)\b|^more from\b"
      r"|\brelated (articles?|stories|coverage|content|topics|links)\b|^related\b|\bmore on (these|this) topics?\b"
      r"|^recommended\b|\bmost (viewed|read|popular|shared)\b|^(tags|topics|filed under)\b|\bclick here\b|\btap here\b"
      r"|^special report\b|^(latest|top) (news|stories)\b|^loading$", 1.0),
     # comments and reader call-outs
-    (r"^\d+ comments?$|\bcomments? (are|is) (posted|closed|moderated)\b|^(have|add) your say\b|\bpowered by\b"
-     r"|\bget in touch\b|\b(contact|email|tell|send) us\b|\byour responses?\b|\bcan be anonymous\b"
+    (r"^\d+ comments?$|\bcomments? (are|is) (posted|moderated)\b|^(have|add) your say\b|\bpowered by\b"
+     r"|\bget in touch\b|\b(contact|email|tell) us\b|\byour responses?\b|\bcan be anonymous\b"
      r"|\bshare your (story|views|experience)", 1.0),
     # credits, licensing, standards
     (r"\b(reporting|editing|writing|additional reporting|compiled|produced) by\b.*;|^\(?(reporting|editing) by\b"
