@@ -108,6 +108,8 @@ def test_a_line_printed_twice_in_the_header_is_chrome_the_first_time_it_is_not()
     byline = Line("By Rachel Cunningham")
     assert is_chrome(byline, "header", Neighbours(printed_before=frozenset({"rachel cunningham"})))
     assert not is_chrome(byline, "header")
+    # Inside the story a repeated short line is the story's own label, as in an interview's transcript.
+    assert not is_chrome(Line("Q:"), "body", Neighbours(printed_before=frozenset({"q"})))
 
 
 def test_a_label_is_chrome_when_its_value_follows_but_a_dateline_is_not():

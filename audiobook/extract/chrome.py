@@ -32,7 +32,7 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
     (r"\bsign up\b|\bsubscribe\b|^sign in$|^log in$", 0.8),
     (r"\bnewsletters?\b", 0.8),
     # links to other pages
-    (r"^(read|see|explore|discover) (more|also)\b|^(also read|see also|more on this story|watch|listen)\b|^more from\b"
+    (r"^(see|explore|discover) (more|also)\b|\bread more\b|^(also read|see also|more on this story|watch|listen)\b|^more from\b"
      r"|\brelated (articles?|stories|coverage|content|topics|links)\b|^related\b|\bmore on (these|this) topics?\b"
      r"|^recommended\b|\bmost (viewed|read|popular|shared)\b|^(tags|topics|filed under)\b|\bclick here\b|\btap here\b"
      r"|^special report\b|^(latest|top) (news|stories)\b|^loading$", 1.0),
@@ -49,13 +49,14 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
     (r"^(first )?published (in|on|by)\b|\bthis (article|story) (is|was) (more than|over) \d+|\bthis (article|story|piece) is part of\b"
      r"|\bour series\b|\b\d+ min(ute)?s? read\b", 1.0),
     # who paid for the journalism
-    (r"\b(financial )?support (of|from)\b.*\b(ministry|foundation|fund|project|programme|program)\b|\bfunded by\b"
+    (r"\bfinancial support of\b|\bwith (the )?support (of|from)\b|\bfunded by\b"
      r"|\bsupport (local|independent|our|quality) journalis|\bdonate\b"
      r"|\bthis (publication|article|story|report|project|piece) (was|is) (prepared|produced|made|supported|funded)", 1.0),
-    (r"\bthis interview has been (edited|condensed)\b|\bcookie (policy|settings|preferences)\b|\bwe use cookies\b|^(skip to|skip navigation|menu|search|home|sections"
+    (r"\bthis interview has been (edited|condensed)\b|\bcookies?\b|^(skip to|skip navigation|menu|search|home|sections"
      r"|account|open menu|close|toggle navigation)\b", 0.8),
 )
 _PAGE_TALK = tuple((re.compile(pattern, re.IGNORECASE), weight) for pattern, weight in PAGE_TALK)
+_MOST_EVIDENCE = 1.2
 
 _SENTENCE_END = re.compile(r"[.!?;…”\"’)\]]\s*$")
 _FULL_STOP = re.compile(r"[.!?…][”\"’)\]]*\s*$")
@@ -102,7 +103,7 @@ def chrome_score(line: Line, where: Where, neighbours: Neighbours = Neighbours()
     words = len(text.split())
     quoted = text[0] in QUOTE_OPENERS
     score = _PRIOR[where]
-    score += sum(weight for pattern, weight in _PAGE_TALK if pattern.search(text)) * _reach(words, where, text)
+    score += _page_talk(text, words, where)
     if line.link_share >= 0.8 and words <= 20:
         score += 1.0  # a line that is all link leads elsewhere: a story's sentences are not links
     if words <= 4 and not _SENTENCE_END.search(text) and not quoted:
@@ -114,8 +115,10 @@ def chrome_score(line: Line, where: Where, neighbours: Neighbours = Neighbours()
         score += 0.7  # 'Reporter:' with its name on the next line
     if _SIGN_OFF.match(text) and where == "after_story":
         score += 0.5
-    if normalise_for_match(re.sub(r"^by\s+", "", text, flags=re.IGNORECASE)) in neighbours.printed_before and words <= 8:
-        score += 1.0  # a byline or a label the page prints a second time
+    if where != "body" and words <= 8 and normalise_for_match(re.sub(r"^by\s+", "", text, flags=re.IGNORECASE)) in neighbours.printed_before:
+        # A byline or a label the page prints a second time; inside the story a repeated short line
+        # is the story's own label ('Q:', a speaker's name in a transcript).
+        score += 1.0
     if _BULLET.match(text) and not _FULL_STOP.search(text) and neighbours.story_before:
         # Once the story has begun, a bullet that is not a sentence is a link to another story;
         # several in a row are a list of them (under the headline, bullets sum the story up).
@@ -137,14 +140,28 @@ def looks_like_bare_caption(line: Line) -> bool:
     )
 
 
+def _page_talk(text: str, words: int, where: Where) -> float:
+    """The vocabulary's evidence, faded by length (_reach). A cue at the line's start labels the whole
+    line ('Related: …', 'Read more: …'), whatever headline follows it, so it fades only as the
+    line grows into a paragraph."""
+    matches = [(pattern.search(text), weight) for pattern, weight in _PAGE_TALK]
+    found = [(match, weight) for match, weight in matches if match]
+    if not found:
+        return 0.0
+    # Several cues add up, but not without bound: a long paragraph full of page words is still long.
+    evidence = min(sum(weight for _, weight in found), max(_MOST_EVIDENCE, *(weight for _, weight in found)))
+    labelled = any(match.start() == 0 for match, _ in found)
+    return evidence * _reach(words, "header" if labelled and where == "body" else where, text)
+
+
 def _reach(words: int, where: Where, text: str) -> float:
-    """Page talk is short: its evidence is whole up to 25 words and gone by 60 (a paragraph of story
+    """Page talk is short: its evidence is whole up to 40 words and gone by 55 (a paragraph of story
     that mentions a newsletter is still story). Inside the story, where a sentence may well speak
     of advertising or donations, only a few words that do not end as a sentence count in full."""
     if where == "body":
         reach = 1.0 if words <= 12 else max(0.0, (24 - words) / 12)
         return reach / 2 if _FULL_STOP.search(text) else reach
-    return 1.0 if words <= 25 else max(0.0, (60 - words) / 35)
+    return 1.0 if words <= 40 else max(0.0, (55 - words) / 15)
 
 
 def _teaser_headline(text: str) -> bool:

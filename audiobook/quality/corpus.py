@@ -100,7 +100,8 @@ def pin(folders: list[Path], baseline: Path) -> None:
         for key in sorted(folder.glob("*.gold.json")):
             scores = score_key(key)
             pinned[key.as_posix()] = {
-                name: getattr(scores, name) for name in ("quotes", *PINNED, "quote_segments", "wrong_named")
+                name: getattr(scores, name)
+                for name in ("quotes", *PINNED, "quote_segments", "wrong_named", "story_lines_silenced")
             }
     baseline.write_text(json.dumps(pinned, indent=1) + "\n")
 
