@@ -11,6 +11,7 @@ weights and the threshold were set on the dev part of the corpus (tests/corpus/d
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from typing import Literal
 
@@ -85,7 +86,8 @@ class Neighbours:
 
     previous: Line | None = None
     following: Line | None = None
-    printed_before: frozenset[str] = frozenset()
+    printed_before: Container[str] = frozenset()
+    """Lines printed before this one, by their printed_key."""
     questions: int = 0
     story_before: bool = False
     """Whether a paragraph of story (twenty words or more) stands before the line."""
@@ -115,7 +117,7 @@ def chrome_score(line: Line, where: Where, neighbours: Neighbours = Neighbours()
         score += 0.7  # 'Reporter:' with its name on the next line
     if _SIGN_OFF.match(text) and where == "after_story":
         score += 0.5
-    if where != "body" and words <= 8 and normalise_for_match(re.sub(r"^by\s+", "", text, flags=re.IGNORECASE)) in neighbours.printed_before:
+    if where != "body" and words <= 8 and printed_key(text) in neighbours.printed_before:
         # A byline or a label the page prints a second time; inside the story a repeated short line
         # is the story's own label ('Q:', a speaker's name in a transcript).
         score += 1.0
@@ -128,6 +130,11 @@ def chrome_score(line: Line, where: Where, neighbours: Neighbours = Neighbours()
     if not quoted and words <= 15 and _READER.search(text) and text.endswith("?") and neighbours.questions <= 2:
         score += 1.0  # a poll put to the reader, in a story that is not an interview
     return score
+
+
+def printed_key(text: str) -> str:
+    """A line as a repeat of it would read: 'By Rachel Cunningham' repeats 'Rachel Cunningham'."""
+    return normalise_for_match(re.sub(r"^by\s+", "", text.strip(), flags=re.IGNORECASE))
 
 
 def looks_like_bare_caption(line: Line) -> bool:

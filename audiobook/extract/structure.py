@@ -5,11 +5,12 @@ Every reader (plain, markdown, html) turns its format into Lines; this one pass 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from audiobook.extract.chrome import Neighbours, Where, is_chrome, looks_like_bare_caption
+from audiobook.extract.chrome import Neighbours, Where, is_chrome, looks_like_bare_caption, printed_key
 from audiobook.extract.dates import parse_date
 from audiobook.errors import InputError
 from audiobook.extract.lines import Line, Metadata
@@ -142,7 +143,11 @@ class _Neighbourhood:
     def __init__(self, lines: list[Line]) -> None:
         self.lines = lines
         self.questions = sum(line.text.rstrip().endswith("?") for line in lines)
-        self._printed = [_printed_key(line.text) for line in lines]
+        self._first_printed: dict[str, int] = {}
+        for index, line in enumerate(lines):
+            self._first_printed.setdefault(printed_key(line.text), index)
+        # Paragraphs of story: twenty words or more of plain text.
+        self._paragraphs = [index for index, line in enumerate(lines) if line.hint == "text" and len(line.text.split()) >= 20]
 
     def is_chrome(self, index: int, where: Where, story_start: int | None = None) -> bool:
         """Whether lines[index] is chrome, standing ``where``; ``story_start`` is the body's first line."""
@@ -150,17 +155,25 @@ class _Neighbourhood:
         return is_chrome(lines[index], where, Neighbours(
             previous=lines[index - 1] if index > 0 else None,
             following=lines[index + 1] if index + 1 < len(lines) else None,
-            printed_before=frozenset(self._printed[:index]),
+            printed_before=_PrintedBefore(self._first_printed, index),
             questions=self.questions,
-            story_before=story_start is not None and any(
-                line.hint == "text" and len(line.text.split()) >= 20 for line in lines[story_start:index]
-            ),
+            story_before=story_start is not None and self._paragraph_between(story_start, index),
         ))
 
+    def _paragraph_between(self, start: int, end: int) -> bool:
+        first = bisect.bisect_left(self._paragraphs, start)
+        return first < len(self._paragraphs) and self._paragraphs[first] < end
 
-def _printed_key(text: str) -> str:
-    """A line as a repeat of it would read: 'By Rachel Cunningham' repeats 'Rachel Cunningham'."""
-    return normalise_for_match(re.sub(r"^by\s+", "", text.strip(), flags=re.IGNORECASE))
+
+@dataclass(frozen=True)
+class _PrintedBefore:
+    """The lines printed before ``index``, without a set per line (an article may have thousands)."""
+
+    first_printed: dict[str, int]
+    index: int
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.first_printed.get(key, self.index) < self.index
 
 
 @dataclass(frozen=True)
