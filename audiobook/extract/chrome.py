@@ -28,12 +28,14 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
     # advertising
     (r"\badvertisement\b|^advertising$|^ad$|^sponsored\b|\bsponsored (content|by)\b", 1.0),
     # sharing and following
-    (r"^share( this( article| story| page)?)?:?$|\bshare (this|on|via)\b|^(copy|email) link$|\bfollow us\b|^(facebook|twitter|x|whatsapp|linkedin|email)$", 1.0),
+    (r"^share( this( article| story| page)?)?:?$|\bshare (this|on|via)\b|^(copy|email) link$|\bfollow us\b"
+     r"|^(facebook|twitter|x|whatsapp|linkedin|email)$", 1.0),
     # newsletters, subscriptions, accounts
     (r"\bsign up\b|\bsubscribe\b|^sign in$|^log in$", 0.8),
     (r"\bnewsletters?\b", 0.8),
     # links to other pages
-    (r"^(see|explore|discover) (more|also)\b|\bread more\b|^(also read|see also|more on this story|watch|listen)\b|^more from\b"
+    (r"^(see|explore|discover) (more|also)\b|\bread more\b|^(also read|see also|more on this story|watch|listen)\b"
+     r"|^more from\b"
      r"|\brelated (articles?|stories|coverage|content|topics|links)\b|^related\b|\bmore on (these|this) topics?\b"
      r"|^recommended\b|\bmost (viewed|read|popular|shared)\b|^(tags|topics|filed under)\b|\bclick here\b|\btap here\b"
      r"|^special report\b|^(latest|top) (news|stories)\b|^loading$", 1.0),
@@ -47,14 +49,15 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
     # phrases no story sentence uses: they hold even where a line ends as a sentence
     (r"\blicensing rights\b|\bopens? (in )?(a )?new (tab|window)\b|\ball rights reserved\b|\bour standards:"
      r"|\btrust principles\b|\breport (a|an) (typo|error)\b|\bstory continues (below|after)\b", 2.0),
-    (r"^(first )?published (in|on|by)\b|\bthis (article|story) (is|was) (more than|over) \d+|\bthis (article|story|piece) is part of\b"
-     r"|\bour series\b|\b\d+ min(ute)?s? read\b", 1.0),
+    (r"^(first )?published (in|on|by)\b|\bthis (article|story) (is|was) (more than|over) \d+"
+     r"|\bthis (article|story|piece) is part of\b|\bour series\b|\b\d+ min(ute)?s? read\b", 1.0),
     # who paid for the journalism
     (r"\bfinancial support of\b|\bwith (the )?support (of|from)\b|\bfunded by\b"
      r"|\bsupport (local|independent|our|quality) journalis|\bdonate\b"
-     r"|\bthis (publication|article|story|report|project|piece) (was|is) (prepared|produced|made|supported|funded)", 1.0),
-    (r"\bthis interview has been (edited|condensed)\b|\bcookies?\b|^(skip to|skip navigation|menu|search|home|sections"
-     r"|account|open menu|close|toggle navigation)\b", 0.8),
+     r"|\bthis (publication|article|story|report|project|piece) (was|is)"
+     r" (prepared|produced|made|supported|funded)", 1.0),
+    (r"\bthis interview has been (edited|condensed)\b|\bcookies?\b"
+     r"|^(skip to|skip navigation|menu|search|home|sections|account|open menu|close|toggle navigation)\b", 0.8),
 )
 _PAGE_TALK = tuple((re.compile(pattern, re.IGNORECASE), weight) for pattern, weight in PAGE_TALK)
 _MOST_EVIDENCE = 1.2
@@ -64,7 +67,6 @@ _FULL_STOP = re.compile(r"[.!?…][”\"’)\]]*\s*$")
 _BULLET = re.compile(r"^[♦•●▪■►▶›»◆\-–*·]\s+")
 _MENU_SEPARATORS = re.compile(r"(\s[|·•›»]\s.*){2,}")
 _LABEL = re.compile(r"^[A-Z][\w’' ]{0,25}:$")
-_SIGN_OFF = re.compile(r"^[—–-]\s*[A-Z][\w.’' -]{1,40}$")
 _READER = re.compile(r"\b(you|your|yours)\b", re.IGNORECASE)
 _SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with vs is are be".split())
 _IMAGE_WORDS = re.compile(r"\b(image|photo(graph)?|picture|pictured|file photo|illustration)\b", re.IGNORECASE)
@@ -113,10 +115,8 @@ def chrome_score(line: Line, where: Where, neighbours: Neighbours = Neighbours()
     if _MENU_SEPARATORS.search(text):
         score += 1.0
     following = neighbours.following
-    if _LABEL.match(text) and words <= 3 and where != "body" and following is not None and len(following.text.split()) <= 4:
+    if _LABEL.match(text) and where != "body" and following is not None and len(following.text.split()) <= 4:
         score += 0.7  # 'Reporter:' with its name on the next line
-    if _SIGN_OFF.match(text) and where == "after_story":
-        score += 0.5
     if where != "body" and words <= 8 and printed_key(text) in neighbours.printed_before:
         # A byline or a label the page prints a second time; inside the story a repeated short line
         # is the story's own label ('Q:', a speaker's name in a transcript).
@@ -124,7 +124,8 @@ def chrome_score(line: Line, where: Where, neighbours: Neighbours = Neighbours()
     if _BULLET.match(text) and not _FULL_STOP.search(text) and neighbours.story_before:
         # Once the story has begun, a bullet that is not a sentence is a link to another story;
         # several in a row are a list of them (under the headline, bullets sum the story up).
-        score += 0.6 + 0.5 * any(other is not None and _BULLET.match(other.text) for other in (neighbours.previous, neighbours.following))
+        in_a_list = any(other is not None and _BULLET.match(other.text) for other in (neighbours.previous, following))
+        score += 0.6 + 0.5 * in_a_list
     if _teaser_headline(text) and where != "header":
         score += 1.0
     if not quoted and words <= 15 and _READER.search(text) and text.endswith("?") and neighbours.questions <= 2:

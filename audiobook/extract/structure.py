@@ -68,7 +68,9 @@ def structure(lines: list[Line], metadata: Metadata, label: str) -> Article:
     header, index = _header(lines, index, metadata, neighbourhood)
     body_start, body_end = index, len(lines)
     trailing: list[Block] = []
-    while body_end > body_start and _ends_the_page(lines, body_start, body_end - 1, neighbourhood, is_last=not trailing):
+    while body_end > body_start and _ends_the_page(
+        lines, body_start, body_end - 1, neighbourhood, is_last=not trailing,
+    ):
         body_end -= 1
         trailing.insert(0, Block("boilerplate", lines[body_end].text))
     if not any(line.caption_text is None for line in lines[body_start:body_end]):
@@ -147,7 +149,9 @@ class _Neighbourhood:
         for index, line in enumerate(lines):
             self._first_printed.setdefault(printed_key(line.text), index)
         # Paragraphs of story: twenty words or more of plain text.
-        self._paragraphs = [index for index, line in enumerate(lines) if line.hint == "text" and len(line.text.split()) >= 20]
+        self._paragraphs = [
+            index for index, line in enumerate(lines) if line.hint == "text" and len(line.text.split()) >= 20
+        ]
 
     def is_chrome(self, index: int, where: Where, story_start: int | None = None) -> bool:
         """Whether lines[index] is chrome, standing ``where``; ``story_start`` is the body's first line."""
@@ -248,7 +252,9 @@ def _looks_like_standfirst(lines: list[Line], index: int, after_furniture: bool)
     return len(text.split()) <= 35 and not (after_furniture and SENTENCE_END.search(text))
 
 
-def _ends_the_page(lines: list[Line], body_start: int, index: int, neighbourhood: _Neighbourhood, is_last: bool) -> bool:
+def _ends_the_page(
+    lines: list[Line], body_start: int, index: int, neighbourhood: _Neighbourhood, is_last: bool,
+) -> bool:
     """Chrome after the story; a subheading is story unless it is the page's last line or says it is chrome."""
     line = lines[index]
     if line.caption_text is not None:

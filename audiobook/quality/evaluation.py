@@ -123,9 +123,11 @@ def score(document: dict[str, Any], gold: dict[str, Any]) -> Scores:
         problems.append("a pull quote is read aloud or missing")
     chrome = gold.get("boilerplate", [])
     chrome_silent = 0
+    every_segment = document["segments"]
     for text in chrome:
-        if any(s["role"] == "boilerplate" and not s["spoken"] and _same_words(s["text"], text) for s in document["segments"]) \
-                and not any(s["spoken"] and normalise_for_match(text) in normalise_for_match(s["text"]) for s in document["segments"]):
+        silenced = any(s["role"] == "boilerplate" and not s["spoken"] and _same_words(s["text"], text) for s in every_segment)
+        heard = any(s["spoken"] and normalise_for_match(text) in normalise_for_match(s["text"]) for s in every_segment)
+        if silenced and not heard:
             chrome_silent += 1
         else:
             problems.append(f"chrome read aloud or missing: {text[:60]!r}")
