@@ -83,7 +83,7 @@ _SHORT: dict[str, float] = {"before_title": 0.3, "header": 0.5, "body": 0.5, "af
 @dataclass(frozen=True)
 class Neighbours:
     """What a line's surroundings say: the lines either side, the lines printed before it, how
-    many questions the article asks (an interview asks many; a reader poll stands alone), and
+    many questions the article asks (an interview asks several; a reader poll stands alone), and
     whether the story has begun."""
 
     previous: Line | None = None
@@ -128,8 +128,8 @@ def chrome_score(line: Line, where: Where, neighbours: Neighbours = Neighbours()
         score += 0.6 + 0.5 * in_a_list
     if _teaser_headline(text) and where != "header":
         score += 1.0
-    if not quoted and words <= 15 and _READER.search(text) and text.endswith("?") and neighbours.questions <= 2:
-        score += 1.0  # a poll put to the reader, in a story that is not an interview
+    if not quoted and words <= 15 and _READER.search(text) and text.endswith("?") and neighbours.questions <= 1:
+        score += 1.0  # a poll put to the reader: the one question a story that is not an interview asks
     return score
 
 
