@@ -111,13 +111,15 @@ def _true_peaks(signal: np.ndarray) -> np.ndarray:
     return np.maximum.reduce([np.abs(signal), *(oversampled[phase::4] for phase in range(4))])
 
 
-def limit(signal: np.ndarray, sample_rate: int, ceiling_db: float) -> np.ndarray:
+def limit(signal: np.ndarray, sample_rate: int, ceiling_db: float, peaks: np.ndarray | None = None) -> np.ndarray:
     """A look-ahead true-peak limiter: gain dips smoothly around (4x oversampled) peaks above the ceiling,
-    nothing else changes. Speech synthesizers' peaks between samples reach 2 dB above the samples' own."""
+    nothing else changes. Speech synthesizers' peaks between samples reach 2 dB above the samples' own.
+
+    ``peaks`` are the signal's per-sample true peaks (``_true_peaks``), if the caller has them already."""
     ceiling = 10 ** (ceiling_db / 20)
     if not len(signal):
         return signal
-    peaks = _true_peaks(signal)
+    peaks = _true_peaks(signal) if peaks is None else peaks
     if peaks.max() <= ceiling:
         return signal
     wanted = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-9))
@@ -157,19 +159,26 @@ def _pcm(signal: np.ndarray) -> bytes:
 def level(pcm: bytes, sample_rate: int, target_lufs: float, ceiling_db: float) -> bytes:
     """A clip brought to the target loudness with its peaks under the ceiling.
 
-    Limiting lowers loudness a little, so the gain is measured again after it (when the limiter
-    changed nothing, the loudness is on target already). Clips shorter than one 400 ms loudness
-    block are levelled by RMS, which sits about 3 dB below it in speech.
+    Limiting lowers loudness a little, so the loudness is measured again after it and the clip
+    limited once more from the original at the corrected gain (when the limiter changed nothing,
+    the loudness is on target already). True peaks scale with the gain, so they are oversampled
+    once. Clips shorter than one 400 ms loudness block are levelled by RMS, which sits about 3 dB
+    below it in speech.
     """
     signal = samples(pcm)
-    for _ in range(2):
-        loudness = loudness_lufs(signal, sample_rate)
-        if loudness == float("-inf"):
-            loudness = rms_dbfs(signal) + 3.0
-        if loudness <= -70:
-            return pcm
-        scaled = signal * 10 ** ((target_lufs - loudness) / 20)
-        signal = limit(scaled, sample_rate, ceiling_db)
-        if signal is scaled:
-            break
-    return _pcm(signal)
+    loudness = _loudness_or_rms(signal, sample_rate)
+    if loudness <= -70:
+        return pcm
+    peaks = _true_peaks(signal)
+    gain = 10 ** ((target_lufs - loudness) / 20)
+    scaled = signal * gain
+    levelled = limit(scaled, sample_rate, ceiling_db, peaks * gain)
+    if levelled is not scaled:
+        gain *= 10 ** ((target_lufs - _loudness_or_rms(levelled, sample_rate)) / 20)
+        levelled = limit(signal * gain, sample_rate, ceiling_db, peaks * gain)
+    return _pcm(levelled)
+
+
+def _loudness_or_rms(signal: np.ndarray, sample_rate: int) -> float:
+    loudness = loudness_lufs(signal, sample_rate)
+    return rms_dbfs(signal) + 3.0 if loudness == float("-inf") else loudness
