@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from audiobook.speech.cache import ClipCache, default_cache_dir
+from audiobook.speech.cache import ClipCache
 from audiobook.casting.profile import CastProfile, at_rate, cast_script, default_cast_path, load_profile
 from audiobook.audio.cover import plain_cover
 from audiobook.audio.encode import (
@@ -32,7 +32,7 @@ from audiobook.script.scriptfile import looks_like_script, script_from_json
 from audiobook.audio.sidecars import chapters_json, transcript, webvtt
 from audiobook.source.reader import read_source
 from audiobook.speech.ear import Lexicon, load_lexicon
-from audiobook.speech.synth import ClipJob, Workers, plan_clips, synthesize, uncached
+from audiobook.speech.synth import ClipJob, Workers, look_up, plan_clips, synthesize
 
 log = logging.getLogger("audiobook")
 
@@ -87,7 +87,9 @@ def prepare(location: str, options: Options = Options()) -> Prepared:
     if looks_like_script(source.text, source.path.name if source.path else ""):
         script, cast = script_from_json(source.text, profile, location)
         return Prepared(script, cast, lexicon, source.name, profile)
-    script = build_script(extract(source.text, label=location, url=source.url), options.cache_dir or default_cache_dir())
+    # The analysis is kept in the clip cache's own marked folder, never loose in the folder the user named.
+    analysis_cache = ClipCache(options.cache_dir).open().store
+    script = build_script(extract(source.text, label=location, url=source.url), analysis_cache)
     if options.publication:
         script = replace(script, publication=options.publication)
     overrides_path = options.overrides_path or (sidecar_path(source.path) if source.path else None)
@@ -147,14 +149,16 @@ def render_prepared(
     clip_jobs = plan_clips(script, prepared.cast, cache, prepared.lexicon)
     chunks = plan_chunks(script)
     keys = [_chunk_key(chunk, clip_jobs, options.bitrate) for chunk in chunks]
-    encoded = {key: found for key in keys if (found := cache.get_chunk(key))}
     timeline = Timeline(script, SAMPLE_RATE, ENCODER_DELAY)
     with contextlib.ExitStack() as stack:
+        stack.enter_context(cache.in_use())  # a prune by another render keeps what this one finds
+        encoded = {key: found for key in keys if (found := cache.get_chunk(key))}
         if workers is None:
             workers = stack.enter_context(Workers(options.jobs))
         to_encode = [clip_jobs[index] for chunk, key in zip(chunks, keys) if key not in encoded for index in chunk.segments]
-        synthesized = len(uncached(to_encode, cache))
-        clips = synthesize(to_encode, cache, workers)
+        cached = look_up(to_encode, cache)
+        synthesized = len(to_encode) - len(cached)
+        clips = synthesize(to_encode, cache, workers, cached)
         stack.callback(clips.close)  # on an error, cancel what is still queued for this article
         mp3 = stack.enter_context(Mp3Writer(output))
         for done, (chunk, key) in enumerate(zip(chunks, keys), start=1):
@@ -205,10 +209,10 @@ def say(prepared: Prepared, number: int, output: Path, options: Options = Option
         raise InputError(f"{prepared.name}: segment {number} is not spoken (\"spoken\": false)")
     cache = _clip_cache(options).open()
     job = plan_clips(prepared.script, prepared.cast, cache, prepared.lexicon)[number]
-    with Workers(1) as workers:
+    with cache.in_use(), Workers(1) as workers:
         clip = next(synthesize([job], cache, workers))
-    _check_writable(output)
-    write_atomically(output, clip.path.read_bytes())
+        _check_writable(output)
+        write_atomically(output, clip.path.read_bytes())
     return output
 
 

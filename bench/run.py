@@ -41,10 +41,13 @@ AUDIOBOOK = str(Path(sys.executable).with_name("audiobook"))
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--skip-long", action="store_true", help="skip the 100,000-word memory run")
+    parser.add_argument("--speed-only", action="store_true", help="only the speed figures (about a minute)")
     arguments = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="audiobook-bench-"))
     try:
         speed(work)
+        if arguments.speed_only:
+            return
         memory(work, [1_000, 10_000] if arguments.skip_long else [1_000, 10_000, 100_000])
         big_page(work)
         voices(work)

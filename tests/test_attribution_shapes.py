@@ -140,3 +140,15 @@ def test_two_people_who_speak_together_are_one_speaker():
         "“We are heartbroken.”\n\n“Our thoughts are with the families,” the Ashbys added.\n"
     )
     assert speakers[0] == "Ruth and Colin Ashby"
+
+
+@pytest.mark.parametrize("mark", [":", "."])
+def test_answers_under_a_are_the_person_the_headline_names(mark):
+    script = build_script(extract(
+        f"‘We will wait and watch’: Priya Raman on the party split\n\nThe former minister spoke to us.\n\n"
+        f"Q{mark} Will you leave the party?\n\nA{mark} Not now. We will wait and watch.\n\n"
+        f"Q{mark} And the leadership?\n\nA{mark} It has failed us.\n"
+    ))
+    turns = [(script.speaker(s.speaker).name, s.text) for s in script.segments if s.role == "quote"]
+    assert [name for name, _ in turns] == ["the interviewer", "Priya Raman", "the interviewer", "Priya Raman"]
+    assert turns[1][1] == "Not now. We will wait and watch."

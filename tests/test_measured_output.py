@@ -84,8 +84,8 @@ def test_a_chunk_the_codec_pushes_over_the_ceiling_is_encoded_again_under_it():
 
 
 def _modules_after(code: str) -> set[str]:
-    """The top-level modules a fresh interpreter holds after running ``code``."""
-    script = code + "\nimport json, sys\nprint(json.dumps(sorted({name.split('.')[0] for name in sys.modules})))"
+    """The modules (and their top-level packages) a fresh interpreter holds after running ``code``."""
+    script = code + "\nimport json, sys\nprint(json.dumps(sorted({name.split('.')[0] for name in sys.modules} | set(sys.modules))))"
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     return set(json.loads(result.stdout.splitlines()[-1]))
 
@@ -98,15 +98,17 @@ def test_commands_that_encode_nothing_do_not_load_the_audio_stack(arguments: lis
         "import sys\nfrom audiobook.cli import main\n"
         f"try:\n    main({arguments!r})\nexcept SystemExit as stop:\n    assert not stop.code, stop.code\n"
     )
-    assert loaded.isdisjoint(AUDIO_STACK), loaded & set(AUDIO_STACK)
+    # `script` reads the article with spaCy, which brings numpy; nothing of the audio stack comes with it.
+    stack = set(AUDIO_STACK) - ({"numpy"} if arguments[0] == "script" else set())
+    assert loaded.isdisjoint(stack), loaded & stack
 
 
 @pytest.mark.slow
 def test_a_re_render_whose_chunks_are_all_cached_loads_no_loudness_or_synthesis_code(tmp_path: Path):
     options = f"Options(cache_dir=Path({str(tmp_path / 'cache')!r}))"
     first = f"from pathlib import Path\nfrom audiobook.api import Options, render\nrender({str(SAMPLE)!r}, Path({str(tmp_path / 'a.mp3')!r}), {options})"
-    assert "pyloudnorm" in _modules_after(first)  # the first render synthesizes and levels
+    assert "audiobook.speech.analysis" in _modules_after(first)  # the first render synthesizes and levels
     again = first.replace("a.mp3", "b.mp3")
     loaded = _modules_after(again + "\nimport audiobook.speech.engines.espeak as espeak\nassert espeak.EspeakEngine._library is None")
-    assert loaded.isdisjoint({"pyloudnorm", "scipy", "numpy", "lameenc", "pydub", "soundfile"})
+    assert loaded.isdisjoint({"audiobook.speech.analysis", "pyloudnorm", "scipy", "numpy", "lameenc", "pydub", "soundfile"})
     assert (tmp_path / "a.mp3").read_bytes() == (tmp_path / "b.mp3").read_bytes()

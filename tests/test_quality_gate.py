@@ -41,6 +41,8 @@ def test_no_answer_key_scores_less_than_its_pinned_baseline(key):
         assert getattr(result, name) >= pinned[name], f"{name} fell below {pinned[name]}\n{report}"
     # A quote voiced as a named wrong person is a misquotation: their number may only go down.
     assert result.wrong_named <= pinned["wrong_named"], f"wrong_named rose above {pinned['wrong_named']}\n{report}"
+    # Story silenced as page chrome is story the listener loses: it may only go down too.
+    assert result.story_lines_silenced <= pinned.get("story_lines_silenced", 0), report
     # Precision as a ratio: more quote segments are fine while as large a share of them is real.
     assert result.precision >= pinned["real_quote_segments"] / max(pinned["quote_segments"], 1), report
     if key not in CORPUS_KEYS:  # published pages keep layouts the structure pass does not all read yet

@@ -10,7 +10,7 @@ returns all the text as one block, the page's own paragraphs are read instead.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import lxml.etree
 import lxml.html
@@ -68,13 +68,28 @@ def read(html: str, label: str, url: str | None) -> tuple[list[Line], Metadata]:
     metadata = _metadata(html, page, url)
     figures = _figures(page)
     if _merged_paragraphs(main, page):
-        return _page_lines(page, figures), metadata
+        return _with_link_share(_page_lines(page, figures), page), metadata
     lines = list(_walk(main, figures))
     if not any(line.hint == "text" and len(line.text.split()) >= 8 for line in lines):
         # Menus and link lists come back as a few words; an article has sentences.
         raise InputError(f"{label}: no article found in the HTML page")
     used = {graphic.get("src", "") for graphic in main.iter("graphic")}
-    return _restore_dropped(lines, page, figures, used), metadata
+    return _with_link_share(_restore_dropped(lines, page, figures, used), page), metadata
+
+
+def _with_link_share(lines: list[Line], page: lxml.html.HtmlElement) -> list[Line]:
+    """How much of each line is link text on the page: a paragraph that is all link ('Read more:
+    …', a related headline) leads elsewhere, and the chrome classifier weighs that."""
+    shares: dict[str, float] = {}
+    for element in page.iter("p", "li", "h2", "h3", "h4", "a"):
+        words = normalise_for_match(element.text_content())
+        if words and words not in shares:
+            linked = sum(len(normalise_for_match(link.text_content())) for link in element.iter("a"))
+            shares[words] = min(1.0, linked / len(words))
+    return [
+        replace(line, link_share=shares.get(normalise_for_match(line.text), 0.0)) if line.caption_text is None else line
+        for line in lines
+    ]
 
 
 def _merged_paragraphs(main: lxml.etree._Element, page: lxml.html.HtmlElement) -> bool:

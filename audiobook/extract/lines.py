@@ -17,6 +17,8 @@ class Line:
     hint: Hint = "text"
     caption_text: str | None = None
     credit: str | None = None
+    link_share: float = 0.0
+    """How much of the text is link text (HTML pages only): a line that is all link leads elsewhere."""
 
 
 @dataclass(frozen=True)

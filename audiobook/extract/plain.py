@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from audiobook.extract.lines import Line, Metadata
-from audiobook.extract.structure import LEADING_CHROME, SENTENCE_END
+from audiobook.extract.chrome import is_chrome
+from audiobook.extract.structure import SENTENCE_END
 
 name = "plain text"
 
@@ -27,5 +28,5 @@ def read(text: str, label: str, url: str | None) -> tuple[list[Line], Metadata]:
         else:
             paragraphs.append(line)
         # A long line that stops mid-sentence was wrapped; a short one is a heading or a menu item.
-        joinable = len(line) >= 40 and not SENTENCE_END.search(line) and not LEADING_CHROME.match(line)
+        joinable = len(line) >= 40 and not SENTENCE_END.search(line) and not is_chrome(Line(line), "before_title")
     return [Line(paragraph) for paragraph in paragraphs], Metadata(url=url)

@@ -5,10 +5,12 @@ Every reader (plain, markdown, html) turns its format into Lines; this one pass 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
+from audiobook.extract.chrome import Neighbours, Where, is_chrome, looks_like_bare_caption, printed_key
 from audiobook.extract.dates import parse_date
 from audiobook.errors import InputError
 from audiobook.extract.lines import Line, Metadata
@@ -27,26 +29,6 @@ _CREDIT_PATTERNS = [
 # A credit is a few words at the end of a caption: looking for one only this far from the end
 # keeps the patterns (which would otherwise retry from every full stop) linear in the text.
 _CREDIT_REACH = 300
-_BOILERPLATE = re.compile(
-    r"(this (publication|article|story|report|project|piece) (was|is) (prepared|produced|made|supported|funded|published)"
-    r"|financial support of|with (the )?support (of|from)|funded by|support (local|independent|our) journalis"
-    r"|share (this|on)|sign up|subscribe|newsletter|follow us|read more|related (articles|stories)"
-    r"|all rights reserved|^©|^copyright|advertisement|cookie|donate|^more from|^recommended"
-    r"|^(tags|topics|filed under):|^(click|tap) here|this interview has been (edited|condensed))",
-    re.IGNORECASE,
-)
-# Prompts a page puts between paragraphs: never read, wherever they stand.
-_INLINE_BOILERPLATE = re.compile(
-    r"^(read more|related|also read|see also|advertisement|sign up|subscribe|follow us|listen to|watch|"
-    r"more on this story|recommended|click here|support our journalism)\b[:\s]",
-    re.IGNORECASE,
-)
-# Page furniture scraped above the headline: skip links, menus, search boxes, separators of sections.
-LEADING_CHROME = re.compile(
-    r"^(skip to( the)?( main)? content|skip navigation|menu|search|sign in|log in|subscribe|home|sections|"
-    r"newsletters?|account|advertisement|open menu|close|toggle navigation|share|.*(\s[|·•›»]\s.*){2,})$",
-    re.IGNORECASE,
-)
 _IMAGE_SOURCE = re.compile(r"^(?:image|picture|photo) source,\s*(.+)$", re.IGNORECASE)
 _IMAGE_CAPTION = re.compile(r"^(?:image|media|picture) caption,\s*(.+)$", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?:;…”\"’)\]]\s*$")
@@ -61,10 +43,13 @@ def structure(lines: list[Line], metadata: Metadata, label: str) -> Article:
         raise InputError(f"{label}: no text to read")
     lines = _drop_caption_duplicates(lines)
 
+    neighbourhood = _Neighbourhood(lines)
     leading_chrome: list[Block] = []
     leading_captions: list[Block] = []
     index = 0
-    while index < len(lines) and (lines[index].caption_text is not None or LEADING_CHROME.match(lines[index].text)):
+    while index < len(lines) and (
+        lines[index].caption_text is not None or neighbourhood.is_chrome(index, "before_title")
+    ):
         if lines[index].caption_text is not None:
             leading_captions.append(_caption_block(lines[index]))
         else:
@@ -80,15 +65,21 @@ def structure(lines: list[Line], metadata: Metadata, label: str) -> Article:
     else:
         title = _MARKUP_HEADING.sub("", lines[index].text)
         index += 1
-    header, index = _header(lines, index, metadata)
-    body_lines = lines[index:]
+    header, index = _header(lines, index, metadata, neighbourhood)
+    body_start, body_end = index, len(lines)
     trailing: list[Block] = []
-    while body_lines and _is_boilerplate(body_lines[-1], is_last=not trailing):
-        trailing.insert(0, Block("boilerplate", body_lines.pop().text))
-    if not any(line.caption_text is None for line in body_lines):
+    while body_end > body_start and _ends_the_page(
+        lines, body_start, body_end - 1, neighbourhood, is_last=not trailing,
+    ):
+        body_end -= 1
+        trailing.insert(0, Block("boilerplate", lines[body_end].text))
+    if not any(line.caption_text is None for line in lines[body_start:body_end]):
         raise InputError(f"{label}: no paragraphs of article text after the title")
 
-    blocks = [*leading_chrome, Block("title", title), *header.blocks, *leading_captions, *_body_blocks(body_lines), *trailing]
+    blocks = [
+        *leading_chrome, Block("title", title), *header.blocks, *header.chrome, *leading_captions, *header.captions,
+        *_body_blocks(lines, body_start, body_end, neighbourhood), *trailing,
+    ]
     return Article(
         title=title, blocks=tuple(blocks), subtitle=header.subtitle, date=header.date, byline=header.byline,
         publication=metadata.publication, source_url=metadata.url,
@@ -148,23 +139,83 @@ def _drop_caption_duplicates(lines: list[Line]) -> list[Line]:
     return kept
 
 
+class _Neighbourhood:
+    """Each line's surroundings, as the chrome classifier weighs them."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self.questions = sum(line.text.rstrip().endswith("?") for line in lines)
+        self._first_printed: dict[str, int] = {}
+        for index, line in enumerate(lines):
+            self._first_printed.setdefault(printed_key(line.text), index)
+        # Paragraphs of story: twenty words or more of plain text.
+        self._paragraphs = [
+            index for index, line in enumerate(lines) if line.hint == "text" and len(line.text.split()) >= 20
+        ]
+
+    def is_chrome(self, index: int, where: Where, story_start: int | None = None) -> bool:
+        """Whether lines[index] is chrome, standing ``where``; ``story_start`` is the body's first line."""
+        lines = self.lines
+        return is_chrome(lines[index], where, Neighbours(
+            previous=lines[index - 1] if index > 0 else None,
+            following=lines[index + 1] if index + 1 < len(lines) else None,
+            printed_before=_PrintedBefore(self._first_printed, index),
+            questions=self.questions,
+            story_before=story_start is not None and self._paragraph_between(story_start, index),
+        ))
+
+    def _paragraph_between(self, start: int, end: int) -> bool:
+        first = bisect.bisect_left(self._paragraphs, start)
+        return first < len(self._paragraphs) and self._paragraphs[first] < end
+
+
+@dataclass(frozen=True)
+class _PrintedBefore:
+    """The lines printed before ``index``, without a set per line (an article may have thousands)."""
+
+    first_printed: dict[str, int]
+    index: int
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.first_printed.get(key, self.index) < self.index
+
+
 @dataclass(frozen=True)
 class _Header:
     blocks: tuple[Block, ...]
+    chrome: tuple[Block, ...]
+    captions: tuple[Block, ...]
     subtitle: str | None
     date: dt.date | None
     byline: str | None
 
 
-def _header(lines: list[Line], index: int, metadata: Metadata) -> tuple[_Header, int]:
-    """The standfirst, date and byline that follow a title, in whatever order the page prints them."""
+def _header(lines: list[Line], index: int, metadata: Metadata, neighbourhood: _Neighbourhood) -> tuple[_Header, int]:
+    """The standfirst, date and byline that follow a title, in whatever order the page prints them,
+    and the page chrome and uncredited photo captions printed among them."""
     blocks: list[Block] = []
+    chrome: list[Block] = []
+    captions: list[Block] = []
     subtitle, date, byline = metadata.subtitle, metadata.date, metadata.byline
     date_text = byline_text = None
-    for _ in range(4):
-        if index >= len(lines) or lines[index].caption_text is not None or lines[index].hint != "text":
+    read = 0
+    while read < 4:
+        if index >= len(lines) or lines[index].caption_text is not None or lines[index].hint not in ("text", "heading"):
             break
         text = lines[index].text
+        if parse_date(text) is None and neighbourhood.is_chrome(index, "header"):
+            chrome.append(Block("boilerplate", text))
+            index += 1
+            continue
+        if looks_like_bare_caption(lines[index]):
+            # Pages print a photo's alt text and then its caption, often the same words: one caption.
+            if not (captions and _same_words(captions[-1].text, text)):
+                captions.append(Block("caption", text))
+            index += 1
+            continue
+        if lines[index].hint != "text":
+            break
+        read += 1
         if date_text is None and (parsed := parse_date(text)):
             date, date_text = parsed, text
         elif byline_text is None and _BYLINE.match(text) and len(text.split()) <= 12:
@@ -172,7 +223,9 @@ def _header(lines: list[Line], index: int, metadata: Metadata) -> tuple[_Header,
             byline = byline or byline_text
         elif subtitle and normalise_for_match(text) == normalise_for_match(subtitle):
             pass
-        elif subtitle is None and not (date_text or byline_text) and not metadata.title and _looks_like_standfirst(lines, index):
+        elif subtitle is None and not (date_text or byline_text) and not metadata.title and _looks_like_standfirst(
+            lines, index, after_furniture=bool(chrome or captions),
+        ):
             subtitle = text
         else:
             break
@@ -183,37 +236,41 @@ def _header(lines: list[Line], index: int, metadata: Metadata) -> tuple[_Header,
         blocks.append(Block("date", date_text or f"{date:%A}, {date.day} {date:%B} {date.year}"))
     if byline:
         blocks.append(Block("byline", byline))
-    return _Header(tuple(blocks), subtitle, date, byline), index
+    return _Header(tuple(blocks), tuple(chrome), tuple(captions), subtitle, date, byline), index
 
 
-def _looks_like_standfirst(lines: list[Line], index: int) -> bool:
+def _looks_like_standfirst(lines: list[Line], index: int, after_furniture: bool) -> bool:
+    """A short line under the headline; past page furniture (a share bar, a photo) the body has
+    usually begun, and only a line that does not end as a sentence is still a standfirst."""
     text = lines[index].text
     # A quote, a long paragraph, or the first question of a numbered interview ("1. Where did you grow up?").
     if text[0] in QUOTE_OPENERS or len(text.split()) > 45 or re.match(r"\d{1,2}[.)]\s.*\?$", text):
         return False
     following = lines[index + 1].text if index + 1 < len(lines) else ""
-    return bool(parse_date(following) or _BYLINE.match(following)) or len(text.split()) <= 35
-
-
-def _is_boilerplate(line: Line, is_last: bool) -> bool:
-    text = line.text
-    if line.caption_text is not None or line.hint == "heading" and not is_last:
-        return False
-    if _BOILERPLATE.search(text) and len(text.split()) <= 60:
+    if parse_date(following) or _BYLINE.match(following):
         return True
-    # Menu items and section names: a few words with no sentence punctuation.
-    return len(text.split()) <= 4 and not SENTENCE_END.search(text) and text[0] not in QUOTE_OPENERS and (
-        is_last or len(text) < 40
-    )
+    return len(text.split()) <= 35 and not (after_furniture and SENTENCE_END.search(text))
 
 
-def _body_blocks(lines: list[Line]) -> list[Block]:
+def _ends_the_page(
+    lines: list[Line], body_start: int, index: int, neighbourhood: _Neighbourhood, is_last: bool,
+) -> bool:
+    """Chrome after the story; a subheading is story unless it is the page's last line or says it is chrome."""
+    line = lines[index]
+    if line.caption_text is not None:
+        return False
+    where: Where = "body" if line.hint == "heading" and not is_last else "after_story"
+    return neighbourhood.is_chrome(index, where, body_start)
+
+
+def _body_blocks(all_lines: list[Line], start: int, end: int, neighbourhood: _Neighbourhood) -> list[Block]:
+    lines = all_lines[start:end]
     paragraphs = [normalise_for_match(line.text) for line in lines]
     blocks: list[Block] = []
     for position, line in enumerate(lines):
         if line.caption_text is not None:
             blocks.append(_caption_block(line))
-        elif line.hint == "text" and len(line.text.split()) <= 25 and _INLINE_BOILERPLATE.match(line.text + " "):
+        elif line.hint in ("text", "heading") and neighbourhood.is_chrome(start + position, "body", start):
             blocks.append(Block("boilerplate", line.text))
         elif line.hint in ("text", "quote_block") and _is_pull_quote(line, position, paragraphs):
             blocks.append(Block("pull_quote", _strip_pull_quote(line.text)))
@@ -224,6 +281,10 @@ def _body_blocks(lines: list[Line]) -> list[Block]:
         else:
             blocks.append(Block("paragraph", line.text))
     return blocks
+
+
+def _same_words(first: str, second: str) -> bool:
+    return normalise_for_match(first) == normalise_for_match(second)
 
 
 def _caption_block(line: Line) -> Block:

@@ -31,6 +31,7 @@ class Totals:
     people_in_one_voice: int = 0
     chrome_lines: int = 0
     chrome_silent: int = 0
+    story_silenced: int = 0
     outcomes: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def add(self, scores: Scores) -> None:
@@ -43,6 +44,7 @@ class Totals:
         self.people_in_one_voice += scores.people_in_one_voice
         self.chrome_lines += scores.boilerplate_lines
         self.chrome_silent += scores.boilerplate_lines_silent
+        self.story_silenced += scores.story_lines_silenced
 
     def basis_lines(self) -> list[str]:
         """How often each way of attributing gives the right speaker: what CONFIDENCE is calibrated on."""
@@ -62,6 +64,7 @@ class Totals:
             f"  voiced as a named wrong person    {self.wrong_named / quotes:6.1%}",
             f"  people heard in one voice         {self.people_in_one_voice} of {self.people}",
             f"  page chrome kept silent           {self.chrome_silent} of {self.chrome_lines} lines",
+            f"  story lines silenced as chrome    {self.story_silenced}",
             f"  articles that fail                {len(self.failed)} of {self.articles} {' '.join(self.failed)}",
         ]
 
@@ -97,7 +100,8 @@ def pin(folders: list[Path], baseline: Path) -> None:
         for key in sorted(folder.glob("*.gold.json")):
             scores = score_key(key)
             pinned[key.as_posix()] = {
-                name: getattr(scores, name) for name in ("quotes", *PINNED, "quote_segments", "wrong_named")
+                name: getattr(scores, name)
+                for name in ("quotes", *PINNED, "quote_segments", "wrong_named", "story_lines_silenced")
             }
     baseline.write_text(json.dumps(pinned, indent=1) + "\n")
 

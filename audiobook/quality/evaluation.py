@@ -39,6 +39,8 @@ class Scores:
     boilerplate_silent: bool
     boilerplate_lines: int
     boilerplate_lines_silent: int
+    story_lines_silenced: int
+    """Lines silenced as page chrome that the key does not call chrome: story lost to buy chrome silenced."""
     header_right: bool
     problems: tuple[str, ...]
     outcomes: tuple[tuple[str, str], ...] = ()
@@ -120,14 +122,18 @@ def score(document: dict[str, Any], gold: dict[str, Any]) -> Scores:
     if not pull_quotes_silent:
         problems.append("a pull quote is read aloud or missing")
     chrome = gold.get("boilerplate", [])
-    chrome_silent = sum(
-        any(s["role"] == "boilerplate" and not s["spoken"] and _same_words(s["text"], text) for s in document["segments"])
-        and not any(s["spoken"] and normalise_for_match(text) in normalise_for_match(s["text"]) for s in document["segments"])
-        for text in chrome
-    )
+    chrome_silent = 0
+    every_segment = document["segments"]
+    for text in chrome:
+        silenced = any(s["role"] == "boilerplate" and not s["spoken"] and _same_words(s["text"], text) for s in every_segment)
+        heard = any(s["spoken"] and normalise_for_match(text) in normalise_for_match(s["text"]) for s in every_segment)
+        if silenced and not heard:
+            chrome_silent += 1
+        else:
+            problems.append(f"chrome read aloud or missing: {text[:60]!r}")
     boilerplate_silent = chrome_silent == len(chrome)
-    if not boilerplate_silent:
-        problems.append("boilerplate is read aloud or missing")
+    story_silenced = _story_silenced(document, gold)
+    problems.extend(f"story silenced as chrome: {text[:60]!r}" for text in story_silenced)
     header_right = (
         document["title"] == gold["title"] and document["date"] == gold.get("date")
         and _same_words(document["subtitle"] or "", gold.get("subtitle") or "")
@@ -137,7 +143,8 @@ def score(document: dict[str, Any], gold: dict[str, Any]) -> Scores:
     return Scores(
         len(gold["quotes"]), found, attributed, len(segments), real, wrong_named, len(voiced_as), people_in_one_voice,
         genders_known, genders_right,
-        captions_right, pull_quotes_silent, boilerplate_silent, len(chrome), chrome_silent, header_right, tuple(problems),
+        captions_right, pull_quotes_silent, boilerplate_silent, len(chrome), chrome_silent, len(story_silenced), header_right,
+        tuple(problems),
         tuple(outcomes),
     )
 
@@ -192,6 +199,26 @@ def _same_person(speaker: dict, gold_name: str) -> bool:
             normalise_for_match(name).split()[1:] == wanted.split()[1:] for name in names
         )
     )
+
+
+def _story_silenced(document: dict[str, Any], gold: dict[str, Any]) -> list[str]:
+    """Our silent chrome that the key calls neither chrome nor a repeat of the header or of a caption
+    (a byline printed twice may be silenced either way): story the listener does not hear."""
+    chrome = {normalise_for_match(text) for text in gold.get("boilerplate", [])}
+    header = [normalise_for_match(text) for text in (gold["title"], gold.get("subtitle"), gold.get("byline")) if text]
+    captions = [normalise_for_match(caption["text"]) for caption in gold.get("captions", [])]
+
+    def repeats_header(words: str) -> bool:
+        # 'By Rachel Cunningham' repeats the byline 'Rachel Cunningham'; a piece of the title repeats it;
+        # a slideshow's '1 of 2 | caption | License Photo' repeats a caption.
+        return any(words in part or (part in words and len(words.split()) <= len(part.split()) + 2) for part in header) \
+            or any(caption in words for caption in captions)
+
+    return [
+        segment["text"] for segment in document["segments"]
+        if segment["role"] == "boilerplate" and not segment["spoken"]
+        and (words := normalise_for_match(segment["text"])) not in chrome and not repeats_header(words)
+    ]
 
 
 def _same_words(first: str, second: str) -> bool:

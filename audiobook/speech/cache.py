@@ -6,6 +6,12 @@ paragraph's clips and pauses as MP3) are kept the same way. Files are written to
 name and renamed, so two renders at once never see half a file, and each file's name carries
 the checksum of its bytes: a damaged entry is discarded on read, logged, and made again.
 
+Pruning never removes an entry a live render may still read. Each render holds a lease (a file
+it keeps locked) while it runs, and touches every entry it finds; pruning removes only entries
+untouched since the oldest live lease was taken. Look-ups share a lock that pruning takes
+exclusively, so no entry is judged stale between a render finding it and touching it. A lease
+whose render died is unlocked by the kernel and swept by the next prune.
+
 The cache deletes only what it can prove it wrote: everything lives in its own subfolder
 (``audiobook-clips``) that carries a marker file, and pruning touches only files of its own
 naming scheme in there, so pointing the cache at a home or shared folder can never cost a file.
@@ -13,13 +19,17 @@ naming scheme in there, so pointing the cache at a home or shared folder can nev
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import io
 import json
 import logging
 import os
 import re
+import secrets
 import wave
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +53,8 @@ MARKER_TEXT = "Signature: 8a477f597d28d172789f06886806bc55\n# audiobook clip cac
 _CHECKSUM_LENGTH = 32  # hex digits of the SHA-256 of an entry's bytes, in its name
 _OUR_ENTRY = re.compile(r"[0-9a-f]{64}\.[0-9a-f]{32}\.(wav|mp3|json)")
 _OUR_SHARD = re.compile(r"[0-9a-f]{2}")
+LEASES_NAME = "leases"  # a folder of one locked file per live render
+LOOKUP_LOCK_NAME = "lookup.lock"  # shared by look-ups, exclusive while pruning
 
 
 def default_cache_dir() -> Path:
@@ -136,12 +148,39 @@ class ClipCache:
         log.warning("cache: discarded %s (%s); it will be made again", path.name, reason)
         path.unlink(missing_ok=True)
 
+    @contextlib.contextmanager
+    def _lookup_lock(self, mode: int) -> Iterator[None]:
+        try:
+            handle = open(self.store / LOOKUP_LOCK_NAME, "a")
+        except FileNotFoundError:  # no store yet: nothing to find and nothing to prune
+            yield
+            return
+        with handle:
+            fcntl.flock(handle, mode)
+            yield  # closing the file releases the lock
+
+    @contextlib.contextmanager
+    def in_use(self) -> Iterator[None]:
+        """Hold a lease on the cache for a render: while the block runs, prune removes nothing
+        this render has found or written (their times are after the lease's)."""
+        self._claim_store()
+        leases = self.store / LEASES_NAME
+        leases.mkdir(exist_ok=True)
+        lease = leases / f"{os.getpid()}.{secrets.token_hex(8)}"
+        with open(lease, "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # the kernel releases it if this process dies
+            try:
+                yield
+            finally:
+                lease.unlink(missing_ok=True)
+
     def get(self, key: str) -> Path | None:
-        found = self._read(key, ".wav")
-        if found is None:
-            return None
-        os.utime(found[0])  # Recently used clips are the last to be pruned.
-        return found[0]
+        with self._lookup_lock(fcntl.LOCK_SH):
+            found = self._read(key, ".wav")
+            if found is None:
+                return None
+            os.utime(found[0])  # Recently used clips are the last to be pruned, and a live render's are kept.
+            return found[0]
 
     def put(self, key: str, pcm: bytes, sample_rate: int) -> Path:
         self._claim_store()
@@ -158,12 +197,13 @@ class ClipCache:
 
     def get_chunk(self, key: str) -> tuple[bytes, list[int]] | None:
         """An encoded chunk and its clips' lengths in samples, if this exact chunk was encoded before."""
-        mp3, lengths = self._read(key, ".mp3"), self._read(key, ".json")
-        if mp3 is None or lengths is None:
-            return None
-        os.utime(mp3[0])
-        os.utime(lengths[0])
-        return mp3[1], json.loads(lengths[1])
+        with self._lookup_lock(fcntl.LOCK_SH):
+            mp3, lengths = self._read(key, ".mp3"), self._read(key, ".json")
+            if mp3 is None or lengths is None:
+                return None
+            os.utime(mp3[0])
+            os.utime(lengths[0])
+            return mp3[1], json.loads(lengths[1])
 
     def put_chunk(self, key: str, mp3: bytes, clip_lengths: list[int]) -> None:
         self._claim_store()
@@ -176,9 +216,31 @@ class ClipCache:
     def prune(self) -> int:
         """Remove the least recently used entries until the cache fits its limit; returns how many went.
 
+        Entries found or written since the oldest live render took its lease stay, whatever the limit.
         Only files of our own naming in our own marked subfolder count; symbolic links are never followed."""
         if not (self.store / MARKER_NAME).is_file():
             return 0
+        with self._lookup_lock(fcntl.LOCK_EX):
+            return self._prune(self._oldest_live_lease())
+
+    def _oldest_live_lease(self) -> float:
+        """When the oldest running render took its lease (infinity if none runs); dead renders' leases go."""
+        oldest = float("inf")
+        leases = self.store / LEASES_NAME
+        for lease in (leases.iterdir() if leases.is_dir() else ()):
+            try:
+                with open(lease, "a") as handle:
+                    taken = os.fstat(handle.fileno()).st_mtime
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # locked: its render is running
+                oldest = min(oldest, taken)
+                continue
+            except FileNotFoundError:  # its render just finished
+                continue
+            lease.unlink(missing_ok=True)  # unlocked: its render is gone
+        return oldest
+
+    def _prune(self, keep_since: float) -> int:
         entries = []
         for shard in os.scandir(self.store):
             if not (_OUR_SHARD.fullmatch(shard.name) and shard.is_dir(follow_symlinks=False)):
@@ -193,8 +255,8 @@ class ClipCache:
                 entries.append((stat.st_mtime, stat.st_size, Path(entry.path)))
         total = sum(size for _, size, _ in entries)
         removed = 0
-        for _, size, path in sorted(entries):
-            if total <= self.limit_bytes:
+        for used, size, path in sorted(entries):
+            if total <= self.limit_bytes or used >= keep_since:
                 break
             path.unlink(missing_ok=True)
             total -= size

@@ -95,17 +95,20 @@ class Workers:
                 pool.shutdown(wait=True, cancel_futures=True)
 
 
-def uncached(jobs: list[ClipJob], cache: ClipCache) -> list[ClipJob]:
-    """The jobs whose clips the cache does not hold: what a render will synthesize."""
-    return [job for job in jobs if cache.get(job.key) is None]
+def look_up(jobs: list[ClipJob], cache: ClipCache) -> dict[int, Path]:
+    """The cached clip of every job the cache holds, by segment; each entry read and checked once."""
+    return {job.segment: path for job in jobs if (path := cache.get(job.key))}
 
 
-def synthesize(jobs: list[ClipJob], cache: ClipCache, workers: Workers) -> Iterator[Clip]:
-    """The clips of these jobs, in this order: cached ones read back, missing ones made by the workers.
+def synthesize(
+    jobs: list[ClipJob], cache: ClipCache, workers: Workers, cached: dict[int, Path] | None = None,
+) -> Iterator[Clip]:
+    """The clips of these jobs, in this order: cached ones (``cached``, if already looked up) read
+    back, missing ones made by the workers.
 
     What is still queued is cancelled if the caller stops early.
     """
-    cached = {job.segment: path for job in jobs if (path := cache.get(job.key))}
+    cached = look_up(jobs, cache) if cached is None else cached
     missing = [job for job in jobs if job.segment not in cached]
     executor = workers.for_clips(len(missing))
     futures: dict[int, Future[Path]] = {job.segment: executor.submit(_make_clip, job, cache) for job in missing}

@@ -26,6 +26,8 @@ from audiobook.script.quotes import Span, find_spans
 _ACCORDING_TO = re.compile(r"\baccording to\s+(?P<np>[^,.;:]+)", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(he|she|He|She)\b|(?:^|[.!?]\s+)(His|Her)\b")
 _TURN_LABEL = re.compile(r"^(?P<label>Q|Question|A|[A-Z][\w.’'\-]*(?: [A-Z][\w.’'\-]*){0,3})\s*:\s+(?P<rest>\S.*)$")
+# "Q. What …?" / "A. I …": print interviews often mark turns with a full stop.
+_QA_LABEL = re.compile(r"^(?P<label>Q|Question|A|Answer)\s*[.:)]\s+(?P<rest>\S.*)$")
 # Words that may open a sentence before its subject.
 _SENTENCE_LINKS = {"but", "and", "yet", "still", "so", "then", "now", "meanwhile", "however"}
 _NUMBERED_QUESTION = re.compile(r"^\d{1,2}[.)]\s+(?P<question>\S.*\?)\s*$")
@@ -92,6 +94,8 @@ class Attributor:
         }
         self._interviewee_description = next(filter(None, map(_leading_description, about or [])), None)
         self._interviewee: Person | None = None
+        about_text = "\n".join(about or [])
+        self._named_in_about = [name for name in self.full_names if name in about_text]
         self._numbered_interview = False
         self._clock = 0
         self._last_speaker: Person | None = None
@@ -155,11 +159,13 @@ class Attributor:
 
     def _interview_turn(self, text: str) -> AttributedSpan | None:
         """'Q: …' is the interviewer; once an interview has begun, 'Name: …' is that person's answer."""
-        match = _TURN_LABEL.match(text)
+        match = _QA_LABEL.match(text) or _TURN_LABEL.match(text)
         if not match:
             return None
         label = match.group("label")
-        if label.lower() in {"q", "question"}:
+        if label.lower() in {"a", "answer"} and self._in_interview:
+            speaker = self._answerer()
+        elif label.lower() in {"q", "question"}:
             self._in_interview = True
             if self._interviewer is None:
                 self._interviewer = Person(name=self._interviewer_name or "the interviewer", aliases=["Q"])
@@ -174,6 +180,18 @@ class Attributor:
             Span(match.start("rest"), len(text), "", closed=True), speaker, "full", turn=True,
             basis="qa-label", confidence=CONFIDENCE["qa-label"],
         )
+
+    def _answerer(self) -> Person:
+        """Who answers under 'A:': the person the headline or standfirst names, else whom it describes."""
+        if self._interviewee is None:
+            named = next((name for name in self._named_in_about if name != self._interviewer_name), None)
+            if named:
+                self._interviewee = self._find(named) or self._introduce(named, None)
+            else:
+                self._interviewee = Person(name=self._interviewee_description or "the interviewee", described=True)
+                learn_gender(self._interviewee, self._interviewee.name)
+                self.people.append(self._interviewee)
+        return self._interviewee
 
     def _numbered_turn(self, text: str) -> AttributedSpan | None:
         """'1. Where did you grow up?' is the interviewer; the unmarked paragraphs after it are the answer."""

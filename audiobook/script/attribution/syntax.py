@@ -38,7 +38,7 @@ ANALYSIS_VERSION = 2
 # costs no more than a long article.
 PARAGRAPH_REACH = 2_000
 ARTICLE_REACH = 150_000
-CACHE_FOLDER = "audiobook-analysis"
+CACHE_FOLDER = "analysis"
 # Entity kinds that can never speak (OntoNotes labels).
 _NOT_PEOPLE_LABELS = {"GPE", "LOC", "FAC", "DATE", "TIME", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
 _DEFINITE = re.compile(r"^the\s+", re.IGNORECASE)

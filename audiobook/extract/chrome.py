@@ -1,0 +1,181 @@
+"""Page chrome: what a page prints around a story that is not the story (menus, share prompts,
+advertisements, reader call-outs, credits, licensing, related links), kept silent.
+
+A line is scored on evidence rather than matched against a list of exact phrases: words that are
+about the page rather than the world, where the line stands (before the headline, between it and
+the body, inside the story, after it), how long it is, whether it is a link, a list of headlines
+or a repeat of a line already printed. A line whose evidence reaches ``THRESHOLD`` is chrome. The
+weights and the threshold were set on the dev part of the corpus (tests/corpus/dev) only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+from dataclasses import dataclass
+from typing import Literal
+
+from audiobook.extract.lines import Line
+from audiobook.script.quotes import QUOTE_OPENERS, normalise_for_match
+
+Where = Literal["before_title", "header", "body", "after_story"]
+
+THRESHOLD = 1.0
+
+# Words about the page, its reader or its makers rather than about the world, with how telling each is.
+# A story may use these words too, so their evidence fades as a line grows into a paragraph (_reach).
+PAGE_TALK: tuple[tuple[str, float], ...] = (
+    # advertising
+    (r"\badvertisement\b|^advertising$|^ad$|^sponsored\b|\bsponsored (content|by)\b", 1.0),
+    # sharing and following
+    (r"^share( this( article| story| page)?)?:?$|\bshare (this|on|via)\b|^(copy|email) link$|\bfollow us\b"
+     r"|^(facebook|twitter|x|whatsapp|linkedin|email)$", 1.0),
+    # newsletters, subscriptions, accounts
+    (r"\bsign up\b|\bsubscribe\b|^sign in$|^log in$", 0.8),
+    (r"\bnewsletters?\b", 0.8),
+    # links to other pages
+    (r"^(see|explore|discover) (more|also)\b|\bread more\b|^(also read|see also|more on this story|watch|listen)\b"
+     r"|^more from\b"
+     r"|\brelated (articles?|stories|coverage|content|topics|links)\b|^related\b|\bmore on (these|this) topics?\b"
+     r"|^recommended\b|\bmost (viewed|read|popular|shared)\b|^(tags|topics|filed under)\b|\bclick here\b|\btap here\b"
+     r"|^special report\b|^(latest|top) (news|stories)\b|^loading$", 1.0),
+    # comments and reader call-outs
+    (r"^\d+ comments?$|\bcomments? (are|is) (posted|moderated)\b|^(have|add) your say\b|\bpowered by\b"
+     r"|\bget in touch\b|\b(contact|email|tell) us\b|\byour responses?\b|\bcan be anonymous\b"
+     r"|\bshare your (story|views|experience)", 1.0),
+    # credits, licensing, standards
+    (r"\b(reporting|editing|writing|additional reporting|compiled|produced) by\b.*;|^\(?(reporting|editing) by\b"
+     r"|^©|^copyright\b|\bcorrections? (policy|and clarifications)\b", 1.0),
+    # phrases no story sentence uses: they hold even where a line ends as a sentence
+    (r"\blicensing rights\b|\bopens? (in )?(a )?new (tab|window)\b|\ball rights reserved\b|\bour standards:"
+     r"|\btrust principles\b|\breport (a|an) (typo|error)\b|\bstory continues (below|after)\b", 2.0),
+    (r"^(first )?published (in|on|by)\b|\bthis (article|story) (is|was) (more than|over) \d+"
+     r"|\bthis (article|story|piece) is part of\b|\bour series\b|\b\d+ min(ute)?s? read\b", 1.0),
+    # who paid for the journalism
+    (r"\bfinancial support of\b|\bwith (the )?support (of|from)\b|\bfunded by\b"
+     r"|\bsupport (local|independent|our|quality) journalis|\bdonate\b"
+     r"|\bthis (publication|article|story|report|project|piece) (was|is)"
+     r" (prepared|produced|made|supported|funded)", 1.0),
+    (r"\bthis interview has been (edited|condensed)\b|\bcookies?\b"
+     r"|^(skip to|skip navigation|menu|search|home|sections|account|open menu|close|toggle navigation)\b", 0.8),
+)
+_PAGE_TALK = tuple((re.compile(pattern, re.IGNORECASE), weight) for pattern, weight in PAGE_TALK)
+_MOST_EVIDENCE = 1.2
+
+_SENTENCE_END = re.compile(r"[.!?;…”\"’)\]]\s*$")
+_FULL_STOP = re.compile(r"[.!?…][”\"’)\]]*\s*$")
+_BULLET = re.compile(r"^[♦•●▪■►▶›»◆\-–*·]\s+")
+_MENU_SEPARATORS = re.compile(r"(\s[|·•›»]\s.*){2,}")
+_LABEL = re.compile(r"^[A-Z][\w’' ]{0,25}:$")
+_READER = re.compile(r"\b(you|your|yours)\b", re.IGNORECASE)
+_SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with vs is are be".split())
+_IMAGE_WORDS = re.compile(r"\b(image|photo(graph)?|picture|pictured|file photo|illustration)\b", re.IGNORECASE)
+_FILE_CODE = re.compile(r"\b[A-Z]{3,}\d{4,}\w*\b")
+
+# Where a line stands says how little else it takes: above the headline and after the story is
+# mostly furniture, inside the story almost never.
+_PRIOR: dict[str, float] = {"before_title": 0.5, "header": 0.3, "body": 0.0, "after_story": 0.5}
+# A few words with no sentence end: a button or a menu item after the story, but above it as likely
+# a short headline, and inside it a subheading.
+_SHORT: dict[str, float] = {"before_title": 0.3, "header": 0.5, "body": 0.5, "after_story": 0.7}
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """What a line's surroundings say: the lines either side, the lines printed before it, how
+    many questions the article asks (an interview asks several; a reader poll stands alone), and
+    whether the story has begun."""
+
+    previous: Line | None = None
+    following: Line | None = None
+    printed_before: Container[str] = frozenset()
+    """Lines printed before this one, by their printed_key."""
+    questions: int = 0
+    story_before: bool = False
+    """Whether a paragraph of story (twenty words or more) stands before the line."""
+
+
+def is_chrome(line: Line, where: Where, neighbours: Neighbours = Neighbours()) -> bool:
+    return chrome_score(line, where, neighbours) >= THRESHOLD
+
+
+def chrome_score(line: Line, where: Where, neighbours: Neighbours = Neighbours()) -> float:
+    """The evidence that a line is page chrome; ``THRESHOLD`` and above is."""
+    text = line.text.strip()
+    if not text or line.caption_text is not None or line.hint == "quote_block":
+        return 0.0
+    words = len(text.split())
+    quoted = text[0] in QUOTE_OPENERS
+    score = _PRIOR[where]
+    score += _page_talk(text, words, where)
+    if line.link_share >= 0.8 and words <= 20:
+        score += 1.0  # a line that is all link leads elsewhere: a story's sentences are not links
+    if words <= 4 and not _SENTENCE_END.search(text) and not quoted:
+        score += _SHORT[where]  # a button, a menu item, a section name
+    if _MENU_SEPARATORS.search(text):
+        score += 1.0
+    following = neighbours.following
+    if _LABEL.match(text) and where != "body" and following is not None and len(following.text.split()) <= 4:
+        score += 0.7  # 'Reporter:' with its name on the next line
+    if where != "body" and words <= 8 and printed_key(text) in neighbours.printed_before:
+        # A byline or a label the page prints a second time; inside the story a repeated short line
+        # is the story's own label ('Q:', a speaker's name in a transcript).
+        score += 1.0
+    if _BULLET.match(text) and not _FULL_STOP.search(text) and neighbours.story_before:
+        # Once the story has begun, a bullet that is not a sentence is a link to another story;
+        # several in a row are a list of them (under the headline, bullets sum the story up).
+        in_a_list = any(other is not None and _BULLET.match(other.text) for other in (neighbours.previous, following))
+        score += 0.6 + 0.5 * in_a_list
+    if _teaser_headline(text) and where != "header":
+        score += 1.0
+    if not quoted and words <= 15 and _READER.search(text) and text.endswith("?") and neighbours.questions <= 1:
+        score += 1.0  # a poll put to the reader: the one question a story that is not an interview asks
+    return score
+
+
+def printed_key(text: str) -> str:
+    """A line as a repeat of it would read: 'By Rachel Cunningham' repeats 'Rachel Cunningham'."""
+    return normalise_for_match(re.sub(r"^by\s+", "", text.strip(), flags=re.IGNORECASE))
+
+
+def looks_like_bare_caption(line: Line) -> bool:
+    """A photo caption printed with no credit between headline and body: a few words naming a
+    picture ('editorial image') or carrying a picture desk's file code ('NILALC100809B1 - Town Hall')."""
+    text = line.text.strip()
+    return (
+        line.hint == "text" and len(text.split()) <= 10 and not _SENTENCE_END.search(text)
+        and bool(_IMAGE_WORDS.search(text) or _FILE_CODE.search(text))
+    )
+
+
+def _page_talk(text: str, words: int, where: Where) -> float:
+    """The vocabulary's evidence, faded by length (_reach). A cue at the line's start labels the whole
+    line ('Related: …', 'Read more: …'), whatever headline follows it, so it fades only as the
+    line grows into a paragraph."""
+    matches = [(pattern.search(text), weight) for pattern, weight in _PAGE_TALK]
+    found = [(match, weight) for match, weight in matches if match]
+    if not found:
+        return 0.0
+    # Several cues add up, but not without bound: a long paragraph full of page words is still long.
+    evidence = min(sum(weight for _, weight in found), max(_MOST_EVIDENCE, *(weight for _, weight in found)))
+    labelled = any(match.start() == 0 for match, _ in found)
+    return evidence * _reach(words, "header" if labelled and where == "body" else where, text)
+
+
+def _reach(words: int, where: Where, text: str) -> float:
+    """Page talk is short: its evidence is whole up to 40 words and gone by 55 (a paragraph of story
+    that mentions a newsletter is still story). Inside the story, where a sentence may well speak
+    of advertising or donations, only a few words that do not end as a sentence count in full."""
+    if where == "body":
+        reach = 1.0 if words <= 12 else max(0.0, (24 - words) / 12)
+        return reach / 2 if _FULL_STOP.search(text) else reach
+    return 1.0 if words <= 40 else max(0.0, (55 - words) / 15)
+
+
+def _teaser_headline(text: str) -> bool:
+    """The headline of another story: eight words or more, capitalised as a headline, no sentence end."""
+    words = re.findall(r"[^\W\d_][\w’'-]*", text)
+    content = [word for word in words if word.lower() not in _SMALL_WORDS]
+    if len(words) < 8 or _SENTENCE_END.search(text) or text[0] in QUOTE_OPENERS or not content:
+        return False
+    return sum(word[0].isupper() for word in content) >= 0.8 * len(content)

@@ -1,0 +1,246 @@
+"""Page chrome kept silent and nothing of the story dropped: one test per feature of the classifier
+(audiobook/extract/chrome.py), then whole articles in plain text, Markdown and an HTML page served
+from localhost, read by the real pipeline, and one rendered to an MP3 with the real engine."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+from audiobook.api import Options, prepare, render
+from audiobook.extract import extract
+from audiobook.extract.chrome import Neighbours, chrome_score, is_chrome
+from audiobook.extract.lines import Line
+from audiobook.quality.evaluation import score
+from audiobook.script.scriptfile import script_to_json
+
+from .helpers import FIXTURES
+
+CHROME_FIXTURES = FIXTURES / "chrome"
+PLAIN = CHROME_FIXTURES / "harbour-plain.txt"
+MARKDOWN = CHROME_FIXTURES / "lighthouse.md"
+PAGE = CHROME_FIXTURES / "harbour-page.html"
+
+STORY_OPENING = (
+    "The harbour board voted on Tuesday to keep the night ferry running for another three years, after a "
+    "campaign by islanders who said the crossing was their only way to reach the hospital after dark."
+)
+
+
+def _kinds(path: Path) -> dict[str, str]:
+    article = extract(path.read_text(), path.name)
+    return {block.text: block.kind for block in article.blocks}
+
+
+def _document(location: str) -> dict:
+    prepared = prepare(location)
+    return script_to_json(prepared.script, prepared.cast)
+
+
+def _spoken(document: dict) -> str:
+    return " ".join(segment["text"] for segment in document["segments"] if segment["spoken"])
+
+
+def _silent_chrome(document: dict) -> list[str]:
+    return [s["text"] for s in document["segments"] if s["role"] == "boilerplate" and not s["spoken"]]
+
+
+# --- one feature at a time -------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Advertisement",
+    "Story continues below advertisement",
+    "Purchase Licensing Rights, opens new tab",
+    "(Reporting by Ana Ruiz; Editing by Tom Reade)",
+    "12 min read",
+    "Explore more on these topics",
+    "Our Standards: The Trust Principles.",
+    "Report a typo or error",
+    "Sign up to our morning newsletter",
+])
+def test_words_about_the_page_silence_a_short_line_even_inside_the_story(text):
+    assert is_chrome(Line(text), "body")
+
+
+@pytest.mark.parametrize("text", [
+    "This article is part of Coastlines, our series on the people who live along the western shore.",
+    "This reporting was funded by the Coastal Communities Journalism Fund.",
+    "Have you been affected by the ferry cuts? Share your story with us. Your responses, which can be anonymous, "
+    "are secure as the form is encrypted and only we have access to them.",
+])
+def test_notes_and_call_outs_around_the_story_are_chrome_though_they_are_sentences(text):
+    assert is_chrome(Line(text), "after_story")
+    assert is_chrome(Line(text), "header")
+
+
+@pytest.mark.parametrize("text", [
+    "The ferry company said advertising on its boats would help to cover part of the cost.",
+    "Islanders were asked to donate to a fund for a new ramp, and to sign up as volunteers.",
+    "The council's newsletter, posted to every house on the island, said the subscription would rise.",
+])
+def test_a_sentence_of_story_that_uses_those_words_is_still_story(text):
+    assert not is_chrome(Line(text), "body")
+
+
+def test_page_words_fade_as_a_line_grows_into_a_paragraph():
+    short = Line("Sign up to our newsletter")
+    paragraph = Line(
+        "The parish newsletter, which volunteers have printed every month since 1962, asked readers to sign up "
+        "for a public meeting about the closure of the school, and more than two hundred people came to the hall "
+        "on Thursday night to hear the board explain why it had decided to close it."
+    )
+    assert chrome_score(short, "after_story") > chrome_score(paragraph, "after_story")
+    assert is_chrome(short, "after_story") and not is_chrome(paragraph, "after_story")
+
+
+def test_where_a_short_line_stands_decides_it():
+    # A few words with no sentence end: a menu item after the story, a subheading inside it,
+    # and above the story a short headline.
+    assert is_chrome(Line("Most Viewed"), "after_story")
+    assert not is_chrome(Line("A close vote"), "body")
+    assert not is_chrome(Line("Storm hits Kilbride"), "before_title")
+
+
+def test_a_line_printed_twice_in_the_header_is_chrome_the_first_time_it_is_not():
+    byline = Line("By Rachel Cunningham")
+    assert is_chrome(byline, "header", Neighbours(printed_before=frozenset({"rachel cunningham"})))
+    assert not is_chrome(byline, "header")
+    # Inside the story a repeated short line is the story's own label, as in an interview's transcript.
+    assert not is_chrome(Line("Q:"), "body", Neighbours(printed_before=frozenset({"q"})))
+
+
+def test_a_label_is_chrome_when_its_value_follows_but_a_dateline_is_not():
+    name = Line("David Hurley")
+    paragraph = Line("Police in the city said on Sunday that three men had been arrested after the match, one of them a steward.")
+    assert is_chrome(Line("Reporter:"), "header", Neighbours(following=name))
+    assert not is_chrome(Line("KARACHI:"), "header", Neighbours(following=paragraph))
+
+
+def test_bullets_of_headlines_once_the_story_has_begun_are_links_to_other_stories():
+    first, second = Line("• Island school wins national science prize"), Line("• Storm warning issued for the west coast")
+    assert is_chrome(first, "body", Neighbours(following=second, story_before=True))
+    # Under the headline, bullets sum the story up; bullets that are sentences are the story's own list.
+    assert not is_chrome(first, "body", Neighbours(following=second, story_before=False))
+    sentences = Line("• Fares for islanders will be frozen until 2027."), Line("• A second crew will be trained.")
+    assert not is_chrome(sentences[0], "body", Neighbours(following=sentences[1], story_before=True))
+
+
+def test_the_headline_of_another_story_inside_this_one_is_chrome():
+    assert is_chrome(Line("Broadcaster Forced to Delete Segment After Embarrassing Error Exposed On-Air"), "body")
+    assert not is_chrome(Line("Broadcaster forced to delete segment after an embarrassing error on air"), "body")
+    assert not is_chrome(Line("Last Updated: Sunday, 16 March 2008, 16:59 GMT"), "before_title")
+
+
+def test_a_poll_put_to_the_reader_is_chrome_but_not_an_interviewers_question():
+    poll = Line("Do you trust the ferry company with your personal data?")
+    assert is_chrome(poll, "body", Neighbours(questions=1))
+    assert not is_chrome(poll, "body", Neighbours(questions=2))  # a numbered interview asks two or more
+
+
+def test_a_line_that_is_all_link_leads_elsewhere():
+    headline = "Pier funding row goes to the minister next month"
+    assert is_chrome(Line(headline, link_share=1.0), "body")
+    assert not is_chrome(Line(headline), "body")
+
+
+def test_a_photo_caption_with_no_credit_under_the_headline_is_a_caption_not_the_standfirst():
+    kinds = _kinds(PLAIN)
+    assert kinds["HARB2024031501 - The harbour wall at dawn"] == "caption"
+    assert kinds[STORY_OPENING] == "paragraph"  # the chrome above it does not make it a standfirst
+    document = _document(str(PLAIN))
+    caption = next(s for s in document["segments"] if s["role"] == "caption")
+    assert caption["spoken"] and caption["credit"] is None
+
+
+# --- whole articles, every format ----------------------------------------------------------------
+
+PLAIN_CHROME = [
+    "Skip to main content", "News | Sport | Business | Opinion", "Share this article", "12 min read", "Advertisement",
+    "Story continues below advertisement", "Do you use the night ferry?", "• Island school wins national science prize",
+    "• Storm warning issued for the west coast", "• New lifeboat station opens at Kilbride",
+    "(Reporting by Ana Ruiz; Editing by Tom Reade)", "Explore more on these topics", "Report a typo or error",
+    "Get our morning newsletter, free every weekday",
+]
+
+
+def test_plain_text_chrome_is_silent_and_every_story_line_is_read():
+    document = _document(str(PLAIN))
+    assert sorted(_silent_chrome(document)) == sorted(PLAIN_CHROME)
+    story = [line for line in PLAIN.read_text().splitlines() if line and line not in PLAIN_CHROME]
+    story.remove("HARB2024031501 - The harbour wall at dawn")  # read, as a photo description
+    spoken = _spoken(document)
+    assert document["title"] == story[0] == "Harbour board votes to keep the night ferry"
+    for line in story[1:]:
+        assert line[:30].strip('"') in spoken, line
+
+
+def test_markdown_chrome_is_silent_and_every_story_line_is_read():
+    document = _document(str(MARKDOWN))
+    assert sorted(_silent_chrome(document)) == sorted([
+        "This article is part of Coastlines, our series on the people who live along the western shore.",
+        "Advertisement",
+        "This reporting was funded by the Coastal Communities Journalism Fund.",
+        "Sign up to our weekly newsletter",
+        "Have you visited a lighthouse museum? Share your story with us. Your responses, which can be anonymous, are secure.",
+    ])
+    spoken = _spoken(document)
+    for words in ("The last keepers' cottages at Carrig Point", "These walls hold two hundred years",
+                  "The trust raised the money", "My grandfather kept this light", "The museum is due to open"):
+        assert words in spoken
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, directory=str(CHROME_FIXTURES), **kwargs)
+
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def site():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_html_page_chrome_is_silent_including_a_linked_headline_and_every_story_line_is_read(site):
+    document = _document(f"{site}/harbour-page.html")
+    assert sorted(_silent_chrome(document)) == sorted([
+        "Purchase Licensing Rights, opens new tab",
+        "Pier funding row goes to the minister next month",  # all link: another story
+        "(Reporting by Niamh Corrigan; Editing by Paul Kavanagh)",
+        "Our Standards: The Trust Principles.",
+    ])
+    spoken = _spoken(document)
+    for words in ("The county council has halted repairs", "We cannot send crews onto a structure",
+                  "Local fishermen, who land their catch", "We were told in spring", "Councillors agreed to ask"):
+        assert words in spoken
+    assert "Home" not in spoken and "All rights reserved" not in spoken
+
+
+def test_the_evaluation_counts_story_silenced_as_chrome():
+    document = _document(str(PLAIN))
+    gold = {"title": document["title"], "quotes": [], "boilerplate": PLAIN_CHROME}
+    assert score(document, gold).story_lines_silenced == 0
+    assert score(document, gold).boilerplate_lines_silent == len(PLAIN_CHROME)
+    # A key that calls the poll story sees it silenced, and one chrome line fewer.
+    story_poll = {**gold, "boilerplate": [line for line in PLAIN_CHROME if line != "Do you use the night ferry?"]}
+    scores = score(document, story_poll)
+    assert scores.story_lines_silenced == 1
+    assert "story silenced as chrome: 'Do you use the night ferry?'" in scores.problems
+
+
+def test_chrome_is_not_heard_in_the_rendered_episode(tmp_path):
+    episode = render(str(PLAIN), tmp_path / "harbour.mp3", Options(cache_dir=tmp_path / "cache"))
+    transcript = episode.transcript.read_text()
+    assert "The board will review the timetable in the spring." in transcript
+    assert "Fares for islanders will be frozen until 2027." in transcript
+    for chrome in ("Advertisement", "Share this article", "Editing by", "Explore more", "national science prize", "min read"):
+        assert chrome not in transcript
+    assert episode.mp3.stat().st_size > 0
