@@ -121,8 +121,9 @@ def render(
     """Render each ARTICLE (a text, Markdown or HTML file, a URL, an edited script .json, or - for
     standard input) to a tagged MP3 with transcript and chapters.
 
-    Beside each MP3 go OUT.vtt (captions with speaker tags), OUT.chapters.json
-    (Podcasting 2.0 chapters) and OUT.txt (plain transcript); with --epub, OUT.epub
+    Beside each MP3 go OUT.vtt and OUT.srt (captions with speaker names), OUT.json
+    (Podcasting 2.0 transcript), OUT.chapters.json (Podcasting 2.0 chapters) and OUT.txt
+    (plain transcript), as a published episode has them; with --epub, OUT.epub
     (EPUB 3 with the audio in sync, for reading systems such as Thorium). The MP3 paths are
     printed last, one a line. A bad article is reported and the others still render;
     the exit code is then non-zero.

@@ -28,3 +28,19 @@ def parse_vtt(text: str) -> list[VttCue]:
         end = int(match[4]) * 3600 + int(match[5]) * 60 + float(match[6])
         cues.append(VttCue(start, end, match[7], match[8]))
     return cues
+
+
+@dataclass(frozen=True)
+class SrtCue:
+    start: float
+    end: float
+    text: str
+
+
+def parse_srt(text: str) -> list[SrtCue]:
+    cues = []
+    for match in re.finditer(r"(\d+):(\d\d):(\d\d),(\d{3}) --> (\d+):(\d\d):(\d\d),(\d{3})\n(.+)", text):
+        start = int(match[1]) * 3600 + int(match[2]) * 60 + int(match[3]) + int(match[4]) / 1000
+        end = int(match[5]) * 3600 + int(match[6]) * 60 + int(match[7]) + int(match[8]) / 1000
+        cues.append(SrtCue(start, end, match[9]))
+    return cues
