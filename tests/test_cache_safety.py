@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from audiobook.speech.cache import MARKER_NAME, STORE_NAME, ClipCache
+from audiobook.quality.measures import decode
 from tests.helpers import SHORT
-from tests.mp3util import decode
 
 
 def audiobook(*args: str, home: Path) -> subprocess.CompletedProcess[str]:

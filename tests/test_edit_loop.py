@@ -19,8 +19,9 @@ from audiobook.errors import InputError
 from audiobook.script.scriptfile import script_to_json
 from audiobook.speech.cache import ClipCache
 from audiobook.speech.synth import plan_clips
+from audiobook.quality.measures import parse_vtt
 
-from .helpers import SAMPLE, SHORT, parse_vtt
+from .helpers import SAMPLE, SHORT
 
 
 def run(*args: str):

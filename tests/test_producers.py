@@ -14,8 +14,9 @@ from audiobook.speech.cache import ClipCache
 from audiobook.cli import main
 from audiobook.api import Options, prepare, render
 from audiobook.script.scriptfile import script_to_json
+from audiobook.quality.measures import parse_vtt
 
-from .helpers import REPO, SHORT, parse_vtt
+from .helpers import REPO, SHORT
 
 
 def _script_json(location: str, **options) -> dict:

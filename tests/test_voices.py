@@ -13,9 +13,9 @@ from audiobook.casting.profile import load_profile
 from audiobook.speech.engines import load_engine
 from audiobook.model import Voice
 from audiobook.api import Options, prepare, render
+from audiobook.quality.measures import decode, parse_vtt
 
-from .helpers import REPO, SHORT, parse_vtt
-from .mp3util import decode
+from .helpers import REPO, SHORT
 
 WOMEN = ["Ada Brown", "Bea Clarke", "Cora Dunn", "Dina Evans", "Edna Fox", "Fay Grant", "Gwen Hale", "Hana Irwin"]
 
