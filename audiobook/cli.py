@@ -28,19 +28,6 @@ from audiobook.errors import AudiobookError, InputError, OutputError
 if TYPE_CHECKING:
     from audiobook.casting.profile import CastProfile
 
-_BITRATE = click.option(
-    "--bitrate", type=click.Choice(["64", "96", "128", "160"]), default="64", show_default=True,
-    help="Constant MP3 bit rate in kbps.",
-)
-_CAST = click.option(
-    "--cast", "cast_path", type=click.Path(path_type=Path), help="Cast file (TOML) naming the voices to use.",
-)
-_CLUSTER = click.option(
-    "--cluster", metavar="ADDRESS",
-    help="Render on a Dask cluster: its scheduler (tcp://HOST:8786), or local[:N] for N worker processes here.",
-)
-
-
 class _Terminated(KeyboardInterrupt):
     """SIGTERM (what timeout, Celery and Airflow send), unwound like Ctrl-C so temporary files go."""
 
@@ -54,6 +41,33 @@ def _cache_dir(ctx: click.Context, param: click.Parameter, value: str | None) ->
     if value == "":
         raise InputError("--cache-dir is empty; give a folder, or leave the option out for the user cache")
     return Path(value) if value is not None else None
+
+
+# Options more than one command takes, declared once so they read and behave the same everywhere.
+_BITRATE = click.option(
+    # The encoder runs MPEG-2 Layer III at 22,050 Hz, whose constant bit rates run from 8 to 160 kbps;
+    # below 32 speech turns muffled.
+    "--bitrate", type=click.Choice(["32", "64", "96", "128", "160"]), default="64", show_default=True,
+    help="Constant MP3 bit rate in kbps.",
+)
+_CACHE_DIR = click.option(
+    "--cache-dir", type=click.Path(), callback=_cache_dir, help="Clip cache folder (default: the user cache).",
+)
+_CAST = click.option(
+    "--cast", "cast_path", type=click.Path(path_type=Path), help="Cast file (TOML) naming the voices to use.",
+)
+_CLUSTER = click.option(
+    "--cluster", metavar="ADDRESS",
+    help="Render on a Dask cluster: its scheduler (tcp://HOST:8786), or local[:N] for N worker processes here.",
+)
+_JOBS = click.option("--jobs", type=click.IntRange(1, 256), help="Parallel synthesis workers (default: one per core).")
+_LEXICON = click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), help="Extra pronunciations (TOML).")
+_OVERRIDES = click.option(
+    "--overrides", "overrides_path", type=click.Path(path_type=Path),
+    help="Corrections file (default: ARTICLE.audiobook.toml beside the article).",
+)
+_PUBLICATION = click.option("--publication", help="Publication name for the artist and album tags.")
+_RATE = click.option("--rate", type=click.IntRange(80, 500), help="Narrator's words per minute; other voices follow.")
 
 
 class _Command(click.Group):
@@ -102,14 +116,13 @@ def main() -> None:
 @click.option("-d", "--output-dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder for the episodes when no -o is given.")
 @_CAST
-@click.option("--overrides", "overrides_path", type=click.Path(path_type=Path),
-              help="Corrections file (default: ARTICLE.audiobook.toml beside the article).")
-@click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), help="Extra pronunciations (TOML).")
-@click.option("--rate", type=click.IntRange(80, 500), help="Narrator's words per minute; other voices follow.")
-@click.option("--jobs", type=click.IntRange(1, 256), help="Parallel synthesis workers (default: one per core).")
+@_OVERRIDES
+@_LEXICON
+@_RATE
+@_JOBS
 @_BITRATE
-@click.option("--publication", help="Publication name for the artist and album tags.")
-@click.option("--cache-dir", type=click.Path(), callback=_cache_dir, help="Clip cache folder (default: the user cache).")
+@_PUBLICATION
+@_CACHE_DIR
 @click.option("--epub", is_flag=True, help="Also write OUT.epub: a talking book, text and audio in sync.")
 @_CLUSTER
 @click.option("-q", "--quiet", is_flag=True, help="Print only the MP3 paths.")
@@ -203,14 +216,6 @@ class _Progress:
             self._bar = None
 
 
-_OVERRIDES = click.option(
-    "--overrides", "overrides_path", type=click.Path(path_type=Path),
-    help="Corrections file (default: ARTICLE.audiobook.toml beside the article).",
-)
-_LEXICON = click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), help="Extra pronunciations (TOML).")
-_RATE = click.option("--rate", type=click.IntRange(80, 500), help="Narrator's words per minute; other voices follow.")
-
-
 @main.command()
 @click.argument("articles", metavar="ARTICLE...", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the script as JSON (the stable contract).")
@@ -218,7 +223,7 @@ _RATE = click.option("--rate", type=click.IntRange(80, 500), help="Narrator's wo
 @_OVERRIDES
 @_LEXICON
 @_RATE
-@click.option("--publication", help="Publication name, as render takes it.")
+@_PUBLICATION
 def script(
     articles: tuple[str, ...], as_json: bool, cast_path: Path | None, overrides_path: Path | None,
     lexicon_path: Path | None, rate: int | None, publication: str | None,
@@ -294,7 +299,7 @@ def _print_segment(number: int, segment: dict, names: dict[str, str]) -> None:
 @_OVERRIDES
 @_LEXICON
 @_RATE
-@click.option("--cache-dir", type=click.Path(), callback=_cache_dir, help="Clip cache folder (default: the user cache).")
+@_CACHE_DIR
 def say(
     article: str, number: int, output: Path | None, cast_path: Path | None, overrides_path: Path | None,
     lexicon_path: Path | None, rate: int | None, cache_dir: Path | None,
@@ -384,10 +389,10 @@ def voices(cast_path: Path | None, engine_name: str, audition: bool, output_dir:
 @click.option("--feed", "feed_dir", type=click.Path(path_type=Path), required=True, help="The feed's folder.")
 @click.option("--base-url", help="Where the folder is served from (saved in DIR/feed.toml).")
 @_CAST
-@click.option("--rate", type=click.IntRange(80, 500), help="Narrator's words per minute; other voices follow.")
-@click.option("--jobs", type=click.IntRange(1, 256), help="Parallel synthesis workers (default: one per core).")
+@_RATE
+@_JOBS
 @_BITRATE
-@click.option("--cache-dir", type=click.Path(), callback=_cache_dir, help="Clip cache folder (default: the user cache).")
+@_CACHE_DIR
 @_CLUSTER
 def publish(
     articles: tuple[str, ...], feed_dir: Path, base_url: str | None, cast_path: Path | None, rate: int | None,
