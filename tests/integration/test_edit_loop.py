@@ -21,7 +21,7 @@ from audiobook.speech.cache import ClipCache
 from audiobook.speech.synth import plan_clips
 from audiobook.quality.measures import parse_vtt
 
-from .helpers import SAMPLE, SHORT
+from ..helpers import SAMPLE, SHORT
 
 
 def run(*args: str):

@@ -14,7 +14,7 @@ from audiobook.speech.analysis import median_f0
 from audiobook.api import Options, render
 from audiobook.quality.measures import decode, frame_bitrates, parse_srt, parse_vtt
 
-from .helpers import SHORT
+from ..helpers import SHORT
 
 
 def test_mp3_is_mono_constant_bit_rate_and_as_long_as_planned(rendered_short):

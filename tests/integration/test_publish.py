@@ -20,7 +20,7 @@ from audiobook.publish.publisher import publish
 from audiobook.publish.serve import make_server
 from audiobook.quality.measures import decode
 
-from .helpers import FIXTURES, SAMPLE, SHORT
+from ..helpers import FIXTURES, SAMPLE, SHORT
 
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "podcast": "https://podcastindex.org/namespace/1.0",
       "content": "http://purl.org/rss/1.0/modules/content/"}

@@ -14,7 +14,7 @@ from audiobook.speech.analysis import median_f0, samples
 from audiobook.speech.engines import engine_names, load_engine
 from audiobook.quality.measures import parse_vtt
 
-from .helpers import SHORT
+from ..helpers import SHORT
 
 
 def test_built_in_engines_are_registered_like_any_other():

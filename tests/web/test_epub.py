@@ -19,7 +19,7 @@ from audiobook.audio.epub import ACTIVE_CLASS
 from audiobook.cli import main
 from audiobook.quality.measures import decode, parse_vtt
 
-from .helpers import FIXTURES, REPO, SAMPLE, SHORT
+from ..helpers import FIXTURES, REPO, SAMPLE, SHORT
 from .test_web import CHROMIUM_FLAGS
 
 EPUBCHECK = Path("/usr/share/java/epubcheck.jar")

@@ -15,7 +15,7 @@ from audiobook.model import Voice
 from audiobook.api import Options, prepare, render
 from audiobook.quality.measures import decode, parse_vtt
 
-from .helpers import REPO, SHORT
+from ..helpers import REPO, SHORT
 
 WOMEN = ["Ada Brown", "Bea Clarke", "Cora Dunn", "Dina Evans", "Edna Fox", "Fay Grant", "Gwen Hale", "Hana Irwin"]
 

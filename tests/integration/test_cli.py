@@ -13,7 +13,7 @@ from audiobook import __version__
 from audiobook.cli import main
 from audiobook.quality.measures import decode, frame_bitrates, parse_vtt
 
-from .helpers import SAMPLE, SHORT
+from ..helpers import SAMPLE, SHORT
 
 ROLES = {"title", "subtitle", "date", "byline", "heading", "narration", "quote", "caption", "pull_quote", "boilerplate"}
 

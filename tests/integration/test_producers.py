@@ -16,7 +16,7 @@ from audiobook.api import Options, prepare, render
 from audiobook.script.scriptfile import script_to_json
 from audiobook.quality.measures import parse_vtt
 
-from .helpers import REPO, SHORT
+from ..helpers import REPO, SHORT
 
 
 def _script_json(location: str, **options) -> dict:
