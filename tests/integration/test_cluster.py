@@ -24,7 +24,7 @@ from audiobook.quality.measures import decode
 from ..helpers import FIXTURES, SHORT
 
 BATCH = sorted(path for path in FIXTURES.iterdir() if path.suffix in (".txt", ".md", ".html"))
-SIDECARS = (".txt", ".chapters.json", ".vtt")
+SIDECARS = (".txt", ".chapters.json", ".vtt", ".srt", ".json")
 
 
 @pytest.fixture(scope="module")
