@@ -5,7 +5,7 @@
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
-# axe-core checks the web pages for accessibility in a real browser (tests/test_web.py).
+# axe-core checks the web pages for accessibility in a real browser (tests/web/).
 AXE := .cache/node/node_modules/axe-core/axe.min.js
 EPUBCHECK := /usr/share/java/epubcheck.jar
 # Ace by DAISY checks the talking books' accessibility, with the system's Chromium (no browser download).

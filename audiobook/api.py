@@ -29,7 +29,8 @@ from audiobook.script.overrides import apply, load_overrides, pinned_voices, sid
 from audiobook.names import slug
 from audiobook.script.build import build_script
 from audiobook.script.scriptfile import looks_like_script, script_from_json
-from audiobook.audio.sidecars import chapters_json, transcript, webvtt
+from audiobook.audio import sidecars
+from audiobook.audio.sidecars import episode_files, transcript
 from audiobook.source.reader import read_source
 from audiobook.speech.ear import Lexicon, load_lexicon
 from audiobook.speech.synth import ClipJob, Workers, look_up, plan_clips, synthesize
@@ -73,6 +74,8 @@ class Prepared:
     """Voices the producer's corrections pinned, by speaker id."""
     corrections: str | None = None
     """One line: which of the producer's corrections applied and which matched nothing."""
+    source_path: Path | None = None
+    """The file it was read from, which no file of its episode may replace."""
 
 
 def prepare(location: str, options: Options = Options()) -> Prepared:
@@ -86,7 +89,7 @@ def prepare(location: str, options: Options = Options()) -> Prepared:
         lexicon = lexicon.merged(load_lexicon(options.lexicon_path))
     if looks_like_script(source.text, source.path.name if source.path else ""):
         script, cast = script_from_json(source.text, profile, location)
-        return Prepared(script, cast, lexicon, source.name, profile)
+        return Prepared(script, cast, lexicon, source.name, profile, source_path=source.path)
     # The analysis is kept in the clip cache's own marked folder, never loose in the folder the user named.
     analysis_cache = ClipCache(options.cache_dir).open().store
     script = build_script(extract(source.text, label=location, url=source.url), analysis_cache)
@@ -101,7 +104,7 @@ def prepare(location: str, options: Options = Options()) -> Prepared:
         pinned = pinned_voices(script, overrides, profile)
         lexicon = lexicon.merged(overrides.lexicon)
     cast = cast_script(script, profile, pinned)
-    return Prepared(script, cast, lexicon, source.name, profile, pinned, corrections)
+    return Prepared(script, cast, lexicon, source.name, profile, pinned, corrections, source.path)
 
 
 def default_output(prepared: Prepared, folder: Path = Path("output")) -> Path:
@@ -112,7 +115,7 @@ def render(
     location: str, output: Path | None = None, options: Options = Options(), workers: Workers | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Episode:
-    """Render one article to a tagged MP3 with its .vtt, .chapters.json and .txt beside it.
+    """Render one article to a tagged MP3 with its sidecars beside it (captions, transcripts, chapters).
 
     ``workers`` lets several renders share one set of worker pools; ``progress(done, total)``
     is called as each chunk reaches the file.
@@ -136,7 +139,10 @@ def render_prepared(
     if not any(segment.spoken for segment in script.segments):
         raise InputError(f"{prepared.name}: every segment is skipped; an episode with nothing to hear is not written")
     _check_writable(output)
-    for path in (output, *_sidecars(output)):
+    episode_paths = [output, *(output.with_suffix(suffix) for suffix in sidecars.SUFFIXES)]
+    if prepared.source_path:
+        _check_spares_source(episode_paths, prepared.source_path)
+    for path in episode_paths:
         sweep_stale(path)
     text = transcript(script)
     tags = Tags(
@@ -178,17 +184,8 @@ def render_prepared(
         # Every file of the episode is written under a temporary name first; all take their final
         # names together as the block ends cleanly (the MP3 last), so a failure never leaves a new
         # MP3 beside old sidecars.
-        sidecars = {
-            output.with_suffix(".vtt"): webvtt(mix).encode(),
-            output.with_suffix(".chapters.json"): chapters_json(mix, script).encode(),
-            output.with_suffix(".txt"): text.encode(),
-        }
-        book = output.with_suffix(".epub") if options.epub else None
-        if book:
-            from audiobook.audio.epub import talking_book  # ebooklib loads only when a book is asked for
-
-            sidecars[book] = talking_book(script, mix, mp3.temporary.read_bytes(), tags.cover_png)
-        for path, content in sidecars.items():
+        book_audio = mp3.temporary.read_bytes() if options.epub else None
+        for path, content in episode_files(output, script, mix, tags.cover_png, book_audio).items():
             stack.enter_context(replacing(path)).write_bytes(content)
     cache.prune()
     if prepared.corrections:
@@ -196,7 +193,7 @@ def render_prepared(
     return Episode(
         mp3=output, duration=mix.duration, size=output.stat().st_size, vtt=output.with_suffix(".vtt"),
         chapters_json=output.with_suffix(".chapters.json"), transcript=output.with_suffix(".txt"),
-        synthesized=synthesized, mix=mix, epub=book,
+        synthesized=synthesized, mix=mix, epub=output.with_suffix(".epub") if options.epub else None,
     )
 
 
@@ -271,8 +268,12 @@ def _chunk_key(chunk: Chunk, clip_jobs: dict[int, ClipJob], bitrate: int) -> str
     return hashlib.sha256(material.encode()).hexdigest()
 
 
-def _sidecars(output: Path) -> list[Path]:
-    return [output.with_suffix(suffix) for suffix in (".vtt", ".chapters.json", ".txt", ".epub")]
+def _check_spares_source(episode_paths: list[Path], source: Path) -> None:
+    """`render ep.json -o ep.mp3` would write its JSON transcript over the edited script: refused before any work."""
+    for path in episode_paths:
+        if path.exists() and path.samefile(source):
+            raise OutputError(f"{path}: the episode's files would replace the article being rendered; "
+                              "give the MP3 another name")
 
 
 def _clip_cache(options: Options) -> ClipCache:

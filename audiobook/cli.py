@@ -29,19 +29,6 @@ from audiobook.errors import AudiobookError, InputError, OutputError
 if TYPE_CHECKING:
     from audiobook.casting.profile import CastProfile
 
-_BITRATE = click.option(
-    "--bitrate", type=click.Choice(["64", "96", "128", "160"]), default="64", show_default=True,
-    help="Constant MP3 bit rate in kbps.",
-)
-_CAST = click.option(
-    "--cast", "cast_path", type=click.Path(path_type=Path), help="Cast file (TOML) naming the voices to use.",
-)
-_CLUSTER = click.option(
-    "--cluster", metavar="ADDRESS",
-    help="Render on a Dask cluster: its scheduler (tcp://HOST:8786), or local[:N] for N worker processes here.",
-)
-
-
 class _Terminated(KeyboardInterrupt):
     """SIGTERM (what timeout, Celery and Airflow send), unwound like Ctrl-C so temporary files go."""
 
@@ -64,6 +51,30 @@ _CACHE = click.option(
     "--cache-dir", "cache", type=click.Path(), callback=_cache_dir,
     help="Clip cache folder (default: the user cache), or a store every machine shares (s3://BUCKET/PREFIX).",
 )
+
+
+# Options more than one command takes, declared once so they read and behave the same everywhere.
+_BITRATE = click.option(
+    # The encoder runs MPEG-2 Layer III at 22,050 Hz, whose constant bit rates run from 8 to 160 kbps;
+    # below 32 speech turns muffled.
+    "--bitrate", type=click.Choice(["32", "64", "96", "128", "160"]), default="64", show_default=True,
+    help="Constant MP3 bit rate in kbps.",
+)
+_CAST = click.option(
+    "--cast", "cast_path", type=click.Path(path_type=Path), help="Cast file (TOML) naming the voices to use.",
+)
+_CLUSTER = click.option(
+    "--cluster", metavar="ADDRESS",
+    help="Render on a Dask cluster: its scheduler (tcp://HOST:8786), or local[:N] for N worker processes here.",
+)
+_JOBS = click.option("--jobs", type=click.IntRange(1, 256), help="Parallel synthesis workers (default: one per core).")
+_LEXICON = click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), help="Extra pronunciations (TOML).")
+_OVERRIDES = click.option(
+    "--overrides", "overrides_path", type=click.Path(path_type=Path),
+    help="Corrections file (default: ARTICLE.audiobook.toml beside the article).",
+)
+_PUBLICATION = click.option("--publication", help="Publication name for the artist and album tags.")
+_RATE = click.option("--rate", type=click.IntRange(80, 500), help="Narrator's words per minute; other voices follow.")
 
 
 class _Command(click.Group):
@@ -112,13 +123,12 @@ def main() -> None:
 @click.option("-d", "--output-dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder for the episodes when no -o is given.")
 @_CAST
-@click.option("--overrides", "overrides_path", type=click.Path(path_type=Path),
-              help="Corrections file (default: ARTICLE.audiobook.toml beside the article).")
-@click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), help="Extra pronunciations (TOML).")
-@click.option("--rate", type=click.IntRange(80, 500), help="Narrator's words per minute; other voices follow.")
-@click.option("--jobs", type=click.IntRange(1, 256), help="Parallel synthesis workers (default: one per core).")
+@_OVERRIDES
+@_LEXICON
+@_RATE
+@_JOBS
 @_BITRATE
-@click.option("--publication", help="Publication name for the artist and album tags.")
+@_PUBLICATION
 @_CACHE
 @click.option("--epub", is_flag=True, help="Also write OUT.epub: a talking book, text and audio in sync.")
 @_CLUSTER
@@ -131,8 +141,9 @@ def render(
     """Render each ARTICLE (a text, Markdown or HTML file, a URL, an edited script .json, or - for
     standard input) to a tagged MP3 with transcript and chapters.
 
-    Beside each MP3 go OUT.vtt (captions with speaker tags), OUT.chapters.json
-    (Podcasting 2.0 chapters) and OUT.txt (plain transcript); with --epub, OUT.epub
+    Beside each MP3 go OUT.vtt and OUT.srt (captions with speaker names), OUT.json
+    (Podcasting 2.0 transcript), OUT.chapters.json (Podcasting 2.0 chapters) and OUT.txt
+    (plain transcript), as a published episode has them; with --epub, OUT.epub
     (EPUB 3 with the audio in sync, for reading systems such as Thorium). The MP3 paths are
     printed last, one a line. A bad article is reported and the others still render;
     the exit code is then non-zero.
@@ -212,14 +223,6 @@ class _Progress:
             self._bar = None
 
 
-_OVERRIDES = click.option(
-    "--overrides", "overrides_path", type=click.Path(path_type=Path),
-    help="Corrections file (default: ARTICLE.audiobook.toml beside the article).",
-)
-_LEXICON = click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), help="Extra pronunciations (TOML).")
-_RATE = click.option("--rate", type=click.IntRange(80, 500), help="Narrator's words per minute; other voices follow.")
-
-
 @main.command()
 @click.argument("articles", metavar="ARTICLE...", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the script as JSON (the stable contract).")
@@ -227,7 +230,7 @@ _RATE = click.option("--rate", type=click.IntRange(80, 500), help="Narrator's wo
 @_OVERRIDES
 @_LEXICON
 @_RATE
-@click.option("--publication", help="Publication name, as render takes it.")
+@_PUBLICATION
 def script(
     articles: tuple[str, ...], as_json: bool, cast_path: Path | None, overrides_path: Path | None,
     lexicon_path: Path | None, rate: int | None, publication: str | None,
@@ -393,8 +396,8 @@ def voices(cast_path: Path | None, engine_name: str, audition: bool, output_dir:
 @click.option("--feed", "feed_dir", type=click.Path(path_type=Path), required=True, help="The feed's folder.")
 @click.option("--base-url", help="Where the folder is served from (saved in DIR/feed.toml).")
 @_CAST
-@click.option("--rate", type=click.IntRange(80, 500), help="Narrator's words per minute; other voices follow.")
-@click.option("--jobs", type=click.IntRange(1, 256), help="Parallel synthesis workers (default: one per core).")
+@_RATE
+@_JOBS
 @_BITRATE
 @_CACHE
 @_CLUSTER

@@ -29,6 +29,7 @@ import dask
 from distributed import Client, Future, LocalCluster
 
 from audiobook.api import Options, Outcome, Prepared, default_output, prepare, render_prepared
+from audiobook.audio import sidecars
 from audiobook.errors import AudiobookError, InputError, OutputError
 from audiobook.files import sweep_stale, write_atomically
 from audiobook.model import Episode, Mix
@@ -39,7 +40,7 @@ from audiobook.speech.synth import Workers
 log = logging.getLogger("audiobook")
 
 # Every file a render can leave beside OUT.mp3; the MP3 comes last so its presence means the rest is there.
-_SIDECARS = (".vtt", ".chapters.json", ".txt", ".epub")
+_SIDECARS = sidecars.SUFFIXES
 _LOCAL = re.compile(r"^local(?::([1-9]\d*))?$")
 # Jobs queued per worker thread: enough to keep every worker busy, few enough that finished
 # episodes do not pile up in the workers' memory before the client fetches them.

@@ -17,7 +17,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -31,8 +30,7 @@ from audiobook.quality.evaluation import score  # noqa: E402
 from audiobook.api import Options, prepare, render  # noqa: E402
 from audiobook.script.scriptfile import script_to_json  # noqa: E402
 from audiobook.speech.ear import for_the_ear  # noqa: E402
-from tests.helpers import parse_vtt  # noqa: E402
-from tests.mp3util import decode  # noqa: E402
+from audiobook.quality.measures import decode, parse_vtt  # noqa: E402
 
 SAMPLE = REPO / "samples" / "karabakh-uncertain-future.txt"
 AUDIOBOOK = str(Path(sys.executable).with_name("audiobook"))

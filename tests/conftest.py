@@ -8,6 +8,15 @@ import pytest
 
 from .helpers import SAMPLE, SHORT
 
+# Folders whose tests run the real engine, encoder, browser or CLI processes: `pytest -m "not slow"` leaves them out.
+SLOW_FOLDERS = {"integration", "web"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.parent.name in SLOW_FOLDERS:
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -1,10 +1,35 @@
-"""The files that travel with an episode: WebVTT captions, JSON chapters and a plain transcript."""
+"""The files that travel with an episode, every format in one place, so that `render` and
+`publish` give the same set: WebVTT and SubRip captions, the JSON transcript, JSON chapters,
+a plain transcript and, when asked for, the talking book."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from audiobook.model import Mix, Script, Segment
+
+# What goes beside OUT.mp3, in the order of `episode_files`; the talking book only when asked for.
+SUFFIXES = (".vtt", ".srt", ".json", ".chapters.json", ".txt", ".epub")
+
+
+def episode_files(output: Path, script: Script, mix: Mix, cover_png: bytes,
+                  book_audio: bytes | None = None) -> dict[Path, bytes]:
+    """Every sidecar of the episode OUT.mp3, by the path it goes to; with ``book_audio`` (the MP3's
+    bytes) the EPUB 3 talking book too, with ``cover_png`` on it. The caller writes them all together."""
+    files = {
+        output.with_suffix(".vtt"): webvtt(mix),
+        output.with_suffix(".srt"): srt(mix),
+        output.with_suffix(".json"): transcript_json(mix),
+        output.with_suffix(".chapters.json"): chapters_json(mix, script),
+        output.with_suffix(".txt"): transcript(script),
+    }
+    encoded = {path: text.encode() for path, text in files.items()}
+    if book_audio is not None:
+        from audiobook.audio.epub import talking_book  # ebooklib loads only when a book is asked for
+
+        encoded[output.with_suffix(".epub")] = talking_book(script, mix, book_audio, cover_png)
+    return encoded
 
 
 def webvtt(mix: Mix) -> str:

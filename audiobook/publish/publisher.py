@@ -33,7 +33,7 @@ from filelock import FileLock
 
 from audiobook.api import Options, Outcome, Prepared, prepare, render_prepared
 from audiobook.audio.cover import plain_cover
-from audiobook.audio.sidecars import srt, transcript_json
+from audiobook.audio import sidecars
 from audiobook.casting.profile import cast_script
 from audiobook.errors import AudiobookError, CastError, InputError, OutputError
 from audiobook.files import write_atomically
@@ -48,8 +48,8 @@ from audiobook.publish.state import (
 from audiobook.speech.synth import Workers
 
 log = logging.getLogger("audiobook")
-# Every file of an episode, as publish writes them: what unpublish removes.
-EPISODE_SUFFIXES = (".mp3", ".vtt", ".srt", ".json", ".chapters.json", ".txt", ".html", ".epub")
+# Every file of an episode: the render's, and its page: what unpublish removes.
+EPISODE_SUFFIXES = (".mp3", *sidecars.SUFFIXES, ".html")
 
 
 class Renderer(Protocol):
@@ -195,8 +195,6 @@ def _publish_one(prepared: Prepared, location: str, folder: Path, settings: Feed
     name = previous.slug if previous else unique(slug(script.title) or "episode", {e.slug for e in episodes})
     number = previous.number if previous else max((episode.number for episode in episodes), default=0) + 1
     episode = render(folder / "episodes" / f"{name}.mp3")
-    _write_durably(folder / "episodes" / f"{name}.srt", srt(episode.mix).encode())
-    _write_durably(folder / "episodes" / f"{name}.json", transcript_json(episode.mix).encode())
     speakers = tuple(speaker.name for speaker in script.speakers)
     date = script.date or dt.date.today()
     page = PageEpisode(script.title, script.subtitle, f"{date:%d %B %Y}", f"episodes/{name}.html",

@@ -1,7 +1,7 @@
 """Score every answer key in some folders and print the figures the attribution issue asks for.
 
     python -m audiobook.quality.corpus tests/corpus/dev tests/corpus/test
-    python -m audiobook.quality.corpus --pin tests/quality-baseline.json samples tests/fixtures
+    python -m audiobook.quality.corpus --pin tests/quality/quality-baseline.json samples tests/fixtures
 
 An article whose understanding raises counts as failed (its quotes as not found), as a user
 would meet it: the render stops.

@@ -2,7 +2,7 @@
 
 Only this module touches scipy. The loudness gating is written out with numpy (pyloudnorm's
 per-block Python loop cost more than the filtering) and checked against pyloudnorm in
-tests/test_speed_paths.py.
+tests/integration/test_speed_paths.py.
 """
 
 from __future__ import annotations

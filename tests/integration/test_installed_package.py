@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import REPO, SAMPLE
+from ..helpers import REPO, SAMPLE
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,8 @@
 """The quality gate: scripts scored against every hand-checked answer key.
 
-Each key's counts are pinned in tests/quality-baseline.json, so any fall fails (a floor of 95%
+Each key's counts are pinned in tests/quality/quality-baseline.json, so any fall fails (a floor of 95%
 let a fixture slip from 100% to 96% unseen), and so does any rise in quotes voiced as a named wrong person. After an improvement, pin the new counts with
-`python -m audiobook.quality.corpus --pin tests/quality-baseline.json samples tests/fixtures
+`python -m audiobook.quality.corpus --pin tests/quality/quality-baseline.json samples tests/fixtures
 tests/corpus/dev tests/corpus/test`. The corpus of published articles (tests/corpus) is gated the same
 way: its test part is far below the attribution issue's targets, and this keeps it from falling further.
 """
@@ -16,10 +16,10 @@ import pytest
 from audiobook.quality.corpus import PINNED
 from audiobook.quality.evaluation import article_for, score_key
 
-from .helpers import FIXTURES, REPO
+from ..helpers import FIXTURES, REPO
 
 SAMPLE_KEY = REPO / "samples" / "karabakh-uncertain-future.gold.json"
-BASELINE = json.loads((REPO / "tests" / "quality-baseline.json").read_text())
+BASELINE = json.loads((REPO / "tests" / "quality" / "quality-baseline.json").read_text())
 KEYS = [SAMPLE_KEY, *sorted(FIXTURES.glob("*.gold.json"))]
 CORPUS_KEYS = sorted((REPO / "tests" / "corpus").glob("*/*.gold.json"))
 

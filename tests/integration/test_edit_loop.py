@@ -19,8 +19,9 @@ from audiobook.errors import InputError
 from audiobook.script.scriptfile import script_to_json
 from audiobook.speech.cache import ClipCache
 from audiobook.speech.synth import plan_clips
+from audiobook.quality.measures import parse_vtt
 
-from .helpers import SAMPLE, SHORT, parse_vtt
+from ..helpers import SAMPLE, SHORT
 
 
 def run(*args: str):
@@ -85,10 +86,10 @@ def test_the_rendered_voice_follows_a_changed_speaker(tmp_path):
     """With the real engine: the issue's edit gave a byte-identical MP3."""
     document = _document()
     options = Options(cache_dir=tmp_path / "cache")
-    before = render(str(_write(tmp_path, document, "before.json")), tmp_path / "before.mp3", options)
+    before = render(str(_write(tmp_path, document, "before.json")), tmp_path / "before-episode.mp3", options)
     quote = next(s for s in document["segments"] if s["text"].startswith("I have never seen"))
     quote["speaker"] = _speaker(document, "Tom Brennan")["id"]
-    after = render(str(_write(tmp_path, document, "after.json")), tmp_path / "after.mp3", options)
+    after = render(str(_write(tmp_path, document, "after.json")), tmp_path / "after-episode.mp3", options)
     assert after.synthesized == 1  # that quote alone, in another voice
     assert before.mp3.read_bytes() != after.mp3.read_bytes()
     cue = next(c for c in parse_vtt(after.vtt.read_text()) if c.text.startswith("I have never seen"))
@@ -325,7 +326,7 @@ def test_say_writes_one_segment_as_the_render_voices_it(tmp_path):
         seconds = audio.getnframes() / audio.getframerate()
     assert 1.5 < seconds < 8  # one sentence of speech, not the episode
     # Exactly the clip a render of this script uses for that segment.
-    episode = render(str(edited), tmp_path / "ep.mp3", Options(cache_dir=tmp_path / "cache"))
+    episode = render(str(edited), tmp_path / "episode.mp3", Options(cache_dir=tmp_path / "cache"))
     assert episode.synthesized == len([s for s in document["segments"] if s["spoken"]]) - 1
 
 

@@ -12,7 +12,7 @@ from audiobook.api import Options
 from audiobook.publish.publisher import publish
 from audiobook.publish.serve import make_server
 
-from .helpers import REPO, SHORT
+from ..helpers import REPO, SHORT
 
 AXE = REPO / ".cache" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]

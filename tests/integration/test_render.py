@@ -12,9 +12,9 @@ from mutagen.mp3 import MP3
 
 from audiobook.speech.analysis import median_f0
 from audiobook.api import Options, render
+from audiobook.quality.measures import decode, frame_bitrates, parse_srt, parse_vtt
 
-from .helpers import SHORT, parse_vtt
-from .mp3util import decode, frame_bitrates
+from ..helpers import SHORT
 
 
 def test_mp3_is_mono_constant_bit_rate_and_as_long_as_planned(rendered_short):
@@ -140,7 +140,7 @@ def test_editing_one_paragraph_resynthesizes_only_its_segments(rendered_short, t
     _, cache = rendered_short
     edited = tmp_path / "edited.txt"
     edited.write_text(SHORT.read_text().replace("sparing hundreds of homes", "sparing nearly four hundred homes"))
-    episode = render(str(edited), tmp_path / "edited.mp3", Options(cache_dir=cache.folder))
+    episode = render(str(edited), tmp_path / "edited-episode.mp3", Options(cache_dir=cache.folder))
     assert episode.synthesized == 1
 
 
@@ -196,3 +196,33 @@ def test_other_bit_rates_keep_the_timeline_exact(tmp_path):
     assert set(frame_bitrates(episode.mp3)) == {96}
     samples, rate = decode(episode.mp3)
     assert abs(len(samples) / rate - episode.duration) < 0.01
+
+
+def test_render_writes_every_sidecar_publish_serves_and_they_agree(rendered_short):
+    episode, _ = rendered_short
+    beside = sorted(path.name for path in episode.mp3.parent.glob("short.*"))
+    assert beside == ["short.chapters.json", "short.json", "short.mp3", "short.srt", "short.txt", "short.vtt"]
+    vtt = parse_vtt(episode.vtt.read_text())
+    srt = parse_srt(episode.mp3.with_suffix(".srt").read_text())
+    assert len(vtt) > 5
+    assert [(cue.start, cue.end, f"{cue.speaker}: {cue.text}") for cue in vtt] == \
+        [(cue.start, cue.end, cue.text) for cue in srt]
+    segments = json.loads(episode.mp3.with_suffix(".json").read_text())["segments"]
+    assert [(cue.start, cue.end, cue.speaker, cue.text) for cue in vtt] == \
+        [(s["startTime"], s["endTime"], s["speaker"], s["body"]) for s in segments]
+
+
+def test_render_refuses_to_write_its_files_over_the_article(tmp_path):
+    """`render ep.json -o ep.mp3` would put the JSON transcript where the edited script was."""
+    from click.testing import CliRunner
+
+    from audiobook.cli import main
+
+    script = tmp_path / "ep.json"
+    document = CliRunner().invoke(main, ["script", str(SHORT), "--json"]).stdout
+    script.write_text(document)
+    result = CliRunner().invoke(main, ["render", str(script), "-o", str(tmp_path / "ep.mp3")])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().count("\n") == 0 and "would replace the article" in result.output
+    assert script.read_text() == document
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["ep.json"]

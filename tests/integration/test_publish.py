@@ -18,9 +18,9 @@ from audiobook.speech.analysis import loudness_lufs, true_peak_dbtp
 from audiobook.api import Options
 from audiobook.publish.publisher import publish
 from audiobook.publish.serve import make_server
+from audiobook.quality.measures import decode
 
-from .helpers import FIXTURES, SAMPLE, SHORT
-from .mp3util import decode
+from ..helpers import FIXTURES, SAMPLE, SHORT
 
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "podcast": "https://podcastindex.org/namespace/1.0",
       "content": "http://purl.org/rss/1.0/modules/content/"}

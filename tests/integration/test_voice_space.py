@@ -16,7 +16,7 @@ from audiobook.model import Script, Segment, Speaker, Voice
 from audiobook.quality.voices import DERIVED_ROUNDS, speaker_similarities
 from audiobook.speech.engines import load_engine
 
-from .helpers import FIXTURES, SAMPLE
+from ..helpers import FIXTURES, SAMPLE
 
 SIXTEEN = FIXTURES / "sixteen-voices.txt"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from audiobook.cli import main
 
-from .helpers import REPO
+from ..helpers import REPO
 
 README = (REPO / "README.md").read_text()
 MAKEFILE = (REPO / "Makefile").read_text()

@@ -29,7 +29,7 @@ def test_no_two_voices_in_a_crowded_article_sound_the_same():
     cast = cast_script(_script(30, "female"), profile)
     sounds = [_sound(cast.narrator), _sound(cast.describer), *(_sound(v) for v in cast.speakers.values())]
     assert len(set(sounds)) == len(sounds) == 32
-    # Voices derived from the same engine voice and variant are far apart in pitch (measured in test_voices.py).
+    # Voices derived from the same engine voice and variant are far apart in pitch (measured in integration/test_voices.py).
     for first, second in itertools.combinations(cast.speakers.values(), 2):
         if (first.name, first.variant) == (second.name, second.variant):
             assert abs(first.pitch - second.pitch) >= 18 or abs(first.rate - second.rate) >= 8

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from audiobook.speech.cache import MARKER_NAME, STORE_NAME, ClipCache
+from audiobook.quality.measures import decode
 from tests.helpers import SHORT
-from tests.mp3util import decode
 
 
 def audiobook(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
@@ -234,20 +234,20 @@ def test_stale_temporary_files_of_our_naming_are_swept_on_the_next_run(tmp_path)
 
 def test_a_failure_after_the_mp3_leaves_the_old_episode_whole(tmp_path, monkeypatch):
     """A fault injected into the chapters (a fake: real input does not make it fail) after the MP3 is encoded."""
-    import audiobook.api
+    import audiobook.audio.sidecars
     from audiobook.api import Options, render
 
     out = tmp_path / "out"
     render(str(SHORT), out / "x.mp3", Options(cache_dir=tmp_path / "c"))
     old = {path.name: path.read_bytes() for path in out.iterdir()}
-    assert sorted(old) == ["x.chapters.json", "x.mp3", "x.txt", "x.vtt"]
+    assert sorted(old) == ["x.chapters.json", "x.json", "x.mp3", "x.srt", "x.txt", "x.vtt"]
     edited = tmp_path / "edited.txt"
     edited.write_text(SHORT.read_text() + "\nOne more paragraph, added after the first edition went out.\n")
 
     def failing_chapters(*args: object) -> str:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(audiobook.api, "chapters_json", failing_chapters)
+    monkeypatch.setattr(audiobook.audio.sidecars, "chapters_json", failing_chapters)
     with pytest.raises(OSError):
         render(str(edited), out / "x.mp3", Options(cache_dir=tmp_path / "c"))
     assert {path.name: path.read_bytes() for path in out.iterdir()} == old

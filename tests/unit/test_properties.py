@@ -17,7 +17,7 @@ from audiobook.script.build import build_script
 from audiobook.script.overrides import apply, load_overrides
 from audiobook.script.scriptfile import script_from_json, script_to_json
 
-from .helpers import FIXTURES, SHORT
+from ..helpers import FIXTURES, SHORT
 
 # Fixed seeds and no example database: CI runs the same cases every time and writes nothing to the checkout.
 CASES = settings(derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -16,7 +16,7 @@ from audiobook.source.fetch import fetch
 from audiobook.api import Options, prepare, render
 from audiobook.script.scriptfile import script_to_json
 
-from .helpers import FIXTURES
+from ..helpers import FIXTURES
 
 NOT_ARTICLE = b"<html><head><title>Home</title></head><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav></body></html>"
 

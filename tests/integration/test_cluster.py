@@ -19,12 +19,12 @@ import pytest
 from audiobook import cluster
 from audiobook.api import Options, prepare, render_many
 from audiobook.publish.publisher import publish
+from audiobook.quality.measures import decode
 
-from .helpers import FIXTURES, SHORT
-from .mp3util import decode
+from ..helpers import FIXTURES, SHORT
 
 BATCH = sorted(path for path in FIXTURES.iterdir() if path.suffix in (".txt", ".md", ".html"))
-SIDECARS = (".txt", ".chapters.json", ".vtt")
+SIDECARS = (".txt", ".chapters.json", ".vtt", ".srt", ".json")
 
 
 @pytest.fixture(scope="module")

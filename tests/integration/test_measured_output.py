@@ -21,9 +21,8 @@ from scipy.signal import resample_poly
 from audiobook.api import Options, render
 from audiobook.audio.encode import CHUNK_PEAK_DBTP, EPISODE_PEAK_DBTP, _encode, encode_chunk
 
-from .helpers import SAMPLE
+from ..helpers import FIXTURES, SAMPLE
 
-FIXTURES = Path(__file__).parent / "fixtures"
 AUDIO_STACK = ("pydub", "lameenc", "numpy", "scipy", "pyloudnorm", "mutagen", "soundfile")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,8 +11,9 @@ from audiobook.errors import EngineError
 from audiobook.model import Voice
 from audiobook.speech.analysis import median_f0, samples
 from audiobook.speech.engines import engine_names, load_engine
+from audiobook.quality.measures import parse_vtt
 
-from .helpers import SHORT, parse_vtt
+from ..helpers import SHORT
 
 
 def test_built_in_engines_are_registered_like_any_other():

@@ -16,7 +16,7 @@ from audiobook.script.attribution import syntax
 from audiobook.script.attribution.people import Person, fullest_name, settle_names
 from audiobook.script.build import build_script
 
-from .helpers import REPO
+from ..helpers import REPO
 
 TEXTS = ["Howard hits back", "", "Prime Minister John Howard has called on Labor to say what it would cut.",
          "Mr Howard said Opposition Leader Kevin Rudd had offered support for individual programs."]

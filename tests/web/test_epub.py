@@ -17,9 +17,9 @@ from playwright.sync_api import sync_playwright
 from audiobook.api import Options, prepare, render
 from audiobook.audio.epub import ACTIVE_CLASS
 from audiobook.cli import main
+from audiobook.quality.measures import decode, parse_vtt
 
-from .helpers import FIXTURES, REPO, SAMPLE, SHORT, parse_vtt
-from .mp3util import decode
+from ..helpers import FIXTURES, REPO, SAMPLE, SHORT
 from .test_web import CHROMIUM_FLAGS
 
 EPUBCHECK = Path("/usr/share/java/epubcheck.jar")

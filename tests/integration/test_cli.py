@@ -11,8 +11,9 @@ from click.testing import CliRunner
 
 from audiobook import __version__
 from audiobook.cli import main
+from audiobook.quality.measures import decode, frame_bitrates, parse_vtt
 
-from .helpers import SAMPLE, SHORT
+from ..helpers import SAMPLE, SHORT
 
 ROLES = {"title", "subtitle", "date", "byline", "heading", "narration", "quote", "caption", "pull_quote", "boilerplate"}
 
@@ -130,3 +131,15 @@ def test_real_process_exit_codes_and_no_traceback(tmp_path):
     )
     assert process.returncode == 2
     assert process.stderr.strip() == f"audiobook: {empty}: the file is empty"
+
+
+def test_render_takes_32_kbps_as_the_library_does(tmp_path):
+    """The smallest rate the encoder holds to at 22,050 Hz: every frame at it, the captions still on time."""
+    out = tmp_path / "small.mp3"
+    result = run("render", str(SHORT), "-o", str(out), "--bitrate", "32", "--cache-dir", str(tmp_path / "cache"))
+    assert result.exit_code == 0, result.output
+    assert set(frame_bitrates(out)) == {32}
+    samples, rate = decode(out)
+    last_cue = parse_vtt(out.with_suffix(".vtt").read_text())[-1]
+    assert last_cue.end <= len(samples) / rate < last_cue.end + 2
+

@@ -13,9 +13,9 @@ from audiobook.casting.profile import load_profile
 from audiobook.speech.engines import load_engine
 from audiobook.model import Voice
 from audiobook.api import Options, prepare, render
+from audiobook.quality.measures import decode, parse_vtt
 
-from .helpers import REPO, SHORT, parse_vtt
-from .mp3util import decode
+from ..helpers import REPO, SHORT
 
 WOMEN = ["Ada Brown", "Bea Clarke", "Cora Dunn", "Dina Evans", "Edna Fox", "Fay Grant", "Gwen Hale", "Hana Irwin"]
 
@@ -42,7 +42,7 @@ def test_a_crowd_of_speakers_gets_voices_that_differ_in_pitch(tmp_path):
     article = tmp_path / "crowd.txt"
     article.write_text("Harbour Count Falls\n\nBy Staff\n\n" + "\n\n".join(paragraphs) + "\n")
     prepared = prepare(str(article))
-    episode = render(str(article), tmp_path / "crowd.mp3", Options(cache_dir=tmp_path / "cache"))
+    episode = render(str(article), tmp_path / "crowd-episode.mp3", Options(cache_dir=tmp_path / "cache"))
     heard, rate = _by_speaker(episode.mp3)
     voices = {prepared.script.speaker(sid).name: voice for sid, voice in prepared.cast.speakers.items()}
     voices.update({"Narrator": prepared.cast.narrator, "Describer": prepared.cast.describer})

@@ -1,7 +1,10 @@
-"""Read back what we wrote: MP3 frame headers and decoded audio, independently of the code under test."""
+"""Read back what a render wrote, independently of the code that wrote it: MP3 frame headers,
+decoded audio (miniaudio, which renders never use), and the WebVTT and SubRip captions."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import miniaudio
@@ -51,3 +54,40 @@ def decode(path: Path) -> tuple[np.ndarray, int]:
     decoded = miniaudio.decode_file(str(path), output_format=miniaudio.SampleFormat.SIGNED16, nchannels=1)
     samples = np.frombuffer(decoded.samples.tobytes(), dtype="<i2").astype(np.float64) / 32768.0
     return samples, decoded.sample_rate
+
+
+@dataclass(frozen=True)
+class VttCue:
+    start: float
+    end: float
+    speaker: str
+    text: str
+
+
+def parse_vtt(text: str) -> list[VttCue]:
+    """The cues of a WebVTT file whose cues each name their voice, as render writes them."""
+    if not text.startswith("WEBVTT"):
+        raise ValueError("not a WebVTT file: it does not start with WEBVTT")
+    cues = []
+    for match in re.finditer(r"(\d+):(\d\d):(\d\d\.\d{3}) --> (\d+):(\d\d):(\d\d\.\d{3})\n<v ([^>]+)>(.+)", text):
+        start = int(match[1]) * 3600 + int(match[2]) * 60 + float(match[3])
+        end = int(match[4]) * 3600 + int(match[5]) * 60 + float(match[6])
+        cues.append(VttCue(start, end, match[7], match[8]))
+    return cues
+
+
+@dataclass(frozen=True)
+class SrtCue:
+    start: float
+    end: float
+    text: str
+
+
+def parse_srt(text: str) -> list[SrtCue]:
+    """The cues of a SubRip file, each cue's text on one line (the speaker's name leading it)."""
+    cues = []
+    for match in re.finditer(r"(\d+):(\d\d):(\d\d),(\d{3}) --> (\d+):(\d\d):(\d\d),(\d{3})\n(.+)", text):
+        start = int(match[1]) * 3600 + int(match[2]) * 60 + int(match[3]) + int(match[4]) / 1000
+        end = int(match[5]) * 3600 + int(match[6]) * 60 + int(match[7]) + int(match[8]) / 1000
+        cues.append(SrtCue(start, end, match[9]))
+    return cues

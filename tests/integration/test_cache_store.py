@@ -18,10 +18,10 @@ import pytest
 from audiobook import cluster
 from audiobook.api import Options, render
 from audiobook.speech.cache import STORE_NAME
+from audiobook.quality.measures import decode
 from audiobook.speech.store import SharedStore
 
-from .helpers import FIXTURES, SHORT
-from .mp3util import decode
+from ..helpers import FIXTURES, SHORT
 
 BUCKET = "clips"
 

@@ -17,7 +17,7 @@ from audiobook.extract.lines import Line
 from audiobook.quality.evaluation import score
 from audiobook.script.scriptfile import script_to_json
 
-from .helpers import FIXTURES
+from ..helpers import FIXTURES
 
 CHROME_FIXTURES = FIXTURES / "chrome"
 PLAIN = CHROME_FIXTURES / "harbour-plain.txt"

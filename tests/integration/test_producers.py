@@ -14,8 +14,9 @@ from audiobook.speech.cache import ClipCache
 from audiobook.cli import main
 from audiobook.api import Options, prepare, render
 from audiobook.script.scriptfile import script_to_json
+from audiobook.quality.measures import parse_vtt
 
-from .helpers import REPO, SHORT, parse_vtt
+from ..helpers import REPO, SHORT
 
 
 def _script_json(location: str, **options) -> dict:
@@ -36,7 +37,7 @@ def test_an_edited_script_renders_exactly_as_edited(tmp_path):
     edited = tmp_path / "ep.json"
     edited.write_text(json.dumps(document, ensure_ascii=False))
 
-    episode = render(str(edited), tmp_path / "ep.mp3", Options(cache_dir=tmp_path / "cache"))
+    episode = render(str(edited), tmp_path / "episode.mp3", Options(cache_dir=tmp_path / "cache"))
     cues = parse_vtt(episode.vtt.read_text())
     assert next(c for c in cues if c.text.startswith("I have never seen")).speaker == "Tom Brennan"
     assert not any("Residents spent the night" in c.text for c in cues)

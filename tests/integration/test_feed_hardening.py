@@ -18,7 +18,7 @@ from audiobook.publish.publisher import publish, unpublish
 from audiobook.publish.state import FeedSettings, load_episodes, load_settings, settings_toml
 from audiobook.source.reader import decode
 
-from .helpers import SHORT
+from ..helpers import SHORT
 
 BASE = "https://audio.example.org/editions"
 STORY = "\n\nA standfirst.\n\nMonday, 4 March 2024\n\n“We stay,” said Anna Petrosyan.\n"
