@@ -260,7 +260,7 @@ def test_kill_9_of_a_render_leaves_no_worker_processes(tmp_path):
         for number in range(260)) + "\n")
     env = {**os.environ, "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / ".cache")}
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "audiobook"), "render", str(article), "-o", str(tmp_path / "long.mp3"),
+        [str(Path(sys.executable).parent / "audiobook"), "render", str(article), "-o", str(tmp_path / "long-episode.mp3"),
          "--cache-dir", str(tmp_path / "c"), "--jobs", "2"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
