@@ -75,7 +75,7 @@ def speed(work: Path) -> None:
         # Each edit starts from the cache of the unchanged article, so its paragraph is new every time.
         shutil.rmtree(work / "edit-cache", ignore_errors=True)
         shutil.copytree(work / "cache", work / "edit-cache")
-        edits.append(_render_process(edited_article, work / "edit-cache", work / "edited.mp3"))
+        edits.append(_render_process(edited_article, work / "edit-cache", work / "edited-episode.mp3"))
     edited = statistics.median(edits)
 
     print("   in-process (library API, imports warm; not what a user waits for):")
