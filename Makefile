@@ -53,4 +53,4 @@ $(VENV)/.installed: pyproject.toml requirements/language-model.txt
 	touch $@
 
 clean:
-	rm -rf $(VENV) output/*.mp3 output/*.vtt output/*.txt output/*.json
+	rm -rf $(VENV) output/*.mp3 output/*.vtt output/*.txt output/*.json output/*.srt output/*.epub
