@@ -13,7 +13,7 @@ import pytest
 from audiobook.errors import AudiobookError
 from audiobook.extract import extract
 from audiobook.script.attribution import syntax
-from audiobook.script.attribution.people import Person, fullest_name, settle_names
+from audiobook.script.attribution.people import Person, fullest_name, settle_names, surname_index
 from audiobook.script.build import build_script
 
 from ..helpers import REPO
@@ -39,9 +39,9 @@ def test_a_title_and_surname_is_heard_as_the_person_named_in_full():
 
 
 def test_a_surname_two_people_share_keeps_its_own_name():
-    assert fullest_name("Mr Reid", ["Tom Reid", "Morag Reid"]) == "Mr Reid"
-    assert fullest_name("Cllr Hartigan", ["Tommy Hartigan", "Cllr Hartigan"]) == "Tommy Hartigan"
-    assert fullest_name("Supt O’Neill", ["Eamon O'Neill"]) == "Eamon O'Neill"
+    assert fullest_name("Mr Reid", surname_index(["Tom Reid", "Morag Reid"])) == "Mr Reid"
+    assert fullest_name("Cllr Hartigan", surname_index(["Tommy Hartigan", "Cllr Hartigan"])) == "Tommy Hartigan"
+    assert fullest_name("Supt O’Neill", surname_index(["Eamon O'Neill"])) == "Eamon O'Neill"
 
 
 def test_settled_names_merge_one_person_met_by_surname_and_by_full_name():

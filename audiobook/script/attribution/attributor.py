@@ -19,7 +19,7 @@ from audiobook.script.attribution.lexicon import (
     EPITHET, INTERVIEWEE, LISTENER_VERBS, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, REPORTING_VERB, SPEECH_VERB, SPEECH_VERBS,
     TITLED_NAME,
 )
-from audiobook.script.attribution.people import Person, SeenName, could_be_he_or_she, fullest_name, learn_gender
+from audiobook.script.attribution.people import Person, SeenName, could_be_he_or_she, learn_gender, surname_index
 from audiobook.script.attribution.syntax import Analysis
 from audiobook.script.quotes import Span, find_spans
 
@@ -80,11 +80,10 @@ class Attributor:
             if could_be_personal_name(match.group(0), whole[match.end():match.end() + 8])
         } | set(analysis.people)
         # "Rosenior was delighted" after "Liam Rosenior" in the headline: a surname stands for its full name.
-        surnames = {name.split()[-1] for name in self.full_names}
-        self._surnames = {
-            surname: full for surname in surnames if (full := fullest_name(surname, self.full_names)) != surname
-        }
-        self._surname_pattern = re.compile(rf"\b(?:{'|'.join(map(re.escape, self._surnames))})\b") if self._surnames else None
+        self._surnames = surname_index(self.full_names)
+        # Either apostrophe in the text: the index keys "O'Neill" for "O’Neill" too.
+        alternatives = "|".join(re.escape(surname).replace("'", "['’]") for surname in self._surnames)
+        self._surname_pattern = re.compile(rf"\b(?:{alternatives})\b") if self._surnames else None
         # What the parser took for a place or a date, and nowhere for a person or a body, never speaks.
         # A surname it once took for a place ("Musk" beside "Elon Musk") is still a person's.
         name_words = {word for name in analysis.people for word in name.split()}
@@ -490,7 +489,7 @@ class Attributor:
         for match in self._surname_pattern.finditer(narration) if self._surname_pattern else ():
             lead = re.split(r"[.!?,]\s+", narration[max(0, match.start() - CLAUSE_REACH): match.start()])[-1].split()
             if not lead or (len(lead) == 1 and lead[0].lower() in _SENTENCE_LINKS):  # "Rosenior was …", "But Rosenior …"
-                events.append((match.start(), "seen", self._surnames[match.group(0)]))
+                events.append((match.start(), "seen", self._surnames[match.group(0).replace("’", "'")]))
         # "Council leader Peter Vance said the result …": indirect speech introduces its speaker too.
         for match in SPEECH_VERB.finditer(narration):
             found = subject_phrase(clause_before(narration[max(0, match.start() - CLAUSE_REACH): match.start()]))

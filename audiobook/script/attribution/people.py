@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from audiobook.model import Gender
@@ -52,15 +52,21 @@ def learn_gender(person: Person, words: str) -> None:
         person.gender = "male"
 
 
+def surname_index(full_names: Iterable[str]) -> dict[str, str]:
+    """Each surname the article gives exactly one fuller name for, and that name: 'Whitmer' → 'Gretchen
+    Whitmer' (titles dropped). A surname two people share is left out. Built once, read for every mention."""
+    fuller: dict[str, set[str]] = {}
+    for words in map(_without_prefixes, full_names):
+        if len(words) >= 2:
+            fuller.setdefault(words[-1], set()).add(" ".join(words))
+    return {surname: names.pop() for surname, names in fuller.items() if len(names) == 1}
 
-def fullest_name(name: str, full_names: Iterable[str]) -> str:
+
+def fullest_name(name: str, index: Mapping[str, str]) -> str:
     """The one fuller name the article gives a person named by surname: 'Gretchen Whitmer' for 'Whitmer',
     'Governor Whitmer' or 'Cllr Whitmer'. The name unchanged when none, or two people share the surname."""
     words = _without_prefixes(name)
-    if len(words) != 1:
-        return name
-    fuller = {" ".join(full) for full in map(_without_prefixes, full_names) if len(full) >= 2 and full[-1] == words[0]}
-    return fuller.pop() if len(fuller) == 1 else name
+    return index.get(words[0], name) if len(words) == 1 else name
 
 
 def _without_prefixes(name: str) -> list[str]:
@@ -73,10 +79,11 @@ def _without_prefixes(name: str) -> list[str]:
 def settle_names(people: list[Person], full_names: Iterable[str]) -> dict[int, Person]:
     """Who stands for each person (by id) once every named person has their fullest name: 'Whitmer' and
     'Governor Gretchen Whitmer' become one person, heard in one voice."""
+    index = surname_index(full_names)
     by_name: dict[str, Person] = {}
     standing: dict[int, Person] = {}
     for person in people:
-        if not person.described and (full := fullest_name(person.name, full_names)) != person.name:
+        if not person.described and (full := fullest_name(person.name, index)) != person.name:
             person.aliases.append(person.name)
             person.name = full
         first = by_name.setdefault(person.name, person) if not person.described else person
