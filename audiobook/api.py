@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 import contextlib
+from collections import deque
+from concurrent.futures import Future
 import hashlib
 import json
 import logging
@@ -24,14 +26,15 @@ from audiobook.errors import AudiobookError, InputError, OutputError
 from audiobook.extract import extract
 from audiobook.files import replacing, sweep_stale, write_atomically
 from audiobook.audio.mix import DEFAULT_SAMPLE_RATE as SAMPLE_RATE, Timeline, chunk_pcm, plan_chunks
-from audiobook.model import Cast, Chunk, Episode, Script, Voice
+from audiobook.model import Cast, Chunk, Clip, Episode, Script, Voice
 from audiobook.script.overrides import apply, load_overrides, pinned_voices, sidecar_path
 from audiobook.names import slug
-from audiobook.script.build import build_script
+from audiobook.script.attribution.syntax import NO_ANALYSIS, cached_analysis
+from audiobook.script.build import article_texts, build_script
 from audiobook.script.scriptfile import looks_like_script, script_from_json
 from audiobook.audio import sidecars
 from audiobook.audio.sidecars import episode_files, transcript
-from audiobook.source.reader import read_source
+from audiobook.source.reader import Source, read_source
 from audiobook.speech.ear import Lexicon, load_lexicon
 from audiobook.speech.synth import ClipJob, Workers, look_up, plan_clips, synthesize
 
@@ -78,8 +81,15 @@ class Prepared:
     """The file it was read from, which no file of its episode may replace."""
 
 
-def prepare(location: str, options: Options = Options()) -> Prepared:
-    """Read and understand an article (or an edited script) without synthesizing anything."""
+def prepare(
+    location: str, options: Options = Options(), head_start: Callable[[Prepared], None] | None = None,
+) -> Prepared:
+    """Read and understand an article (or an edited script) without synthesizing anything.
+
+    When the article's analysis is not cached, ``head_start`` is first given a draft made by the rules
+    alone: its narration, captions and headings are already final (the analysis only tells who speaks),
+    so a render can synthesize them while the language model loads and reads.
+    """
     source = read_source(location)
     profile = load_profile(options.cast_path)
     if options.rate:
@@ -90,9 +100,17 @@ def prepare(location: str, options: Options = Options()) -> Prepared:
     if looks_like_script(source.text, source.path.name if source.path else ""):
         script, cast = script_from_json(source.text, profile, location)
         return Prepared(script, cast, lexicon, source.name, profile, source_path=source.path)
+    article = extract(source.text, label=location, url=source.url)
     # The analysis is kept in the clip cache's own marked folder, never loose in the folder the user named.
     analysis_cache = ClipCache(options.cache_dir).open().store
-    script = build_script(extract(source.text, label=location, url=source.url), analysis_cache)
+    analysis = cached_analysis(article_texts(article), analysis_cache)
+    if analysis is None and head_start:
+        head_start(_prepared(build_script(article, analysis=NO_ANALYSIS), source, profile, lexicon, options))
+    return _prepared(build_script(article, analysis_cache, analysis), source, profile, lexicon, options)
+
+
+def _prepared(script: Script, source: Source, profile: CastProfile, lexicon: Lexicon, options: Options) -> Prepared:
+    """A script with the producer's corrections applied, and its cast."""
     if options.publication:
         script = replace(script, publication=options.publication)
     overrides_path = options.overrides_path or (sidecar_path(source.path) if source.path else None)
@@ -120,18 +138,38 @@ def render(
     ``workers`` lets several renders share one set of worker pools; ``progress(done, total)``
     is called as each chunk reaches the file.
     """
-    prepared = prepare(location, options)
-    output = output or default_output(prepared, options.output_dir)
-    episode = render_prepared(prepared, output, options, workers, progress)
+    with contextlib.ExitStack() as stack:
+        if workers is None:
+            workers = stack.enter_context(Workers(options.jobs))
+        stack.enter_context(_clip_cache(options).open().in_use())  # the head start's clips are this render's
+        started: set[str] = set()
+        prepared = prepare(location, options, lambda draft: started.update(start_narration(draft, options, workers)))
+        output = output or default_output(prepared, options.output_dir)
+        episode = render_prepared(prepared, output, options, workers, progress, frozenset(started))
     log.info("%s: synthesized %d clips", location, episode.synthesized)
     return episode
 
 
+def start_narration(draft: Prepared, options: Options, workers: Workers) -> set[str]:
+    """Start making the clips of a draft script that the analysis does not change (all but its quotations,
+    see `prepare`), which the render then takes up as its own; returns the keys of those started."""
+    if options.cache_store:
+        return set()  # which clips the shared store holds is only known by asking it, clip by clip
+    cache = _clip_cache(options).open()
+    jobs = plan_clips(draft.script, draft.cast, cache, draft.lexicon).values()
+    missing = [job for job in jobs if not job.quote and not cache.holds(job.key)]
+    for job in missing:
+        workers.make(job, cache, len(missing))
+    return {job.key for job in missing}
+
+
 def render_prepared(
     prepared: Prepared, output: Path, options: Options = Options(), workers: Workers | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None, head_started: frozenset[str] = frozenset(),
 ) -> Episode:
-    """Render a script with its cast: the part of `render` after the article is understood."""
+    """Render a script with its cast: the part of `render` after the article is understood.
+
+    ``head_started``: keys of clips the workers began for this render before it (`start_narration`)."""
     script = prepared.script
     if output.suffix.lower() != ".mp3":
         # Refused, not renamed: scripts look for the file they named.
@@ -163,22 +201,35 @@ def render_prepared(
             workers = stack.enter_context(Workers(options.jobs))
         to_encode = [clip_jobs[index] for chunk, key in zip(chunks, keys) if key not in encoded for index in chunk.segments]
         cached = look_up(to_encode, cache)
-        synthesized = len(to_encode) - len(cached)
+        synthesized = sum(job.segment not in cached or job.key in head_started for job in to_encode)
         clips = synthesize(to_encode, cache, workers, cached)
         stack.callback(clips.close)  # on an error, cancel what is still queued for this article
         mp3 = stack.enter_context(Mp3Writer(output))
-        for done, (chunk, key) in enumerate(zip(chunks, keys), start=1):
-            if key in encoded:
-                data, lengths = encoded[key]
-            else:
-                # Encoding this chunk on this thread while the workers synthesize the next ones.
-                pcm, lengths = chunk_pcm(chunk, [next(clips) for _ in chunk.segments], SAMPLE_RATE)
-                data = encode_chunk(pcm, SAMPLE_RATE, options.bitrate)
-                cache.put_chunk(key, data, lengths)
+        # Chunks are encoded on every core while the next ones are synthesized, and written in order; the
+        # few queued at a time bound the memory whatever the article's length.
+        queued: deque[tuple[int, Chunk, Future[tuple[bytes, list[int]]]]] = deque()
+        stack.callback(lambda: [future.cancel() for _, _, future in queued])
+
+        def write_next() -> None:
+            number, chunk, encoding = queued.popleft()
+            data, lengths = encoding.result()
             mp3.write(data)
             timeline.add(chunk, lengths, played_samples(data, SAMPLE_RATE, options.bitrate))
             if progress:
-                progress(done, len(chunks))
+                progress(number, len(chunks))
+
+        for number, (chunk, key) in enumerate(zip(chunks, keys), start=1):
+            if key in encoded:
+                encoding: Future[tuple[bytes, list[int]]] = Future()
+                encoding.set_result(encoded[key])
+            else:
+                chunk_clips = [next(clips) for _ in chunk.segments]
+                encoding = workers.for_encoding().submit(_encode_new_chunk, chunk, chunk_clips, key, cache, options.bitrate)
+            queued.append((number, chunk, encoding))
+            while queued and (len(queued) > 2 * workers.jobs or queued[0][2].done()):
+                write_next()
+        while queued:
+            write_next()
         mp3.finish(timeline.mix, tags)
         mix = timeline.mix
         # Every file of the episode is written under a temporary name first; all take their final
@@ -257,6 +308,14 @@ def _unused(output: Path, taken: set[Path]) -> Path:
         candidate = output.with_name(f"{output.stem}-{number}{output.suffix}")
         number += 1
     return candidate
+
+
+def _encode_new_chunk(chunk: Chunk, clips: list[Clip], key: str, cache: ClipCache, bitrate: int) -> tuple[bytes, list[int]]:
+    """One chunk's clips mixed, encoded and cached: its MP3 stream and its clips' lengths in samples."""
+    pcm, lengths = chunk_pcm(chunk, clips, SAMPLE_RATE)
+    data = encode_chunk(pcm, SAMPLE_RATE, bitrate)
+    cache.put_chunk(key, data, lengths)
+    return data, lengths
 
 
 def _chunk_key(chunk: Chunk, clip_jobs: dict[int, ClipJob], bitrate: int) -> str:

@@ -70,8 +70,8 @@ def parse_vtt(text: str) -> list[VttCue]:
         raise ValueError("not a WebVTT file: it does not start with WEBVTT")
     cues = []
     for match in re.finditer(r"(\d+):(\d\d):(\d\d\.\d{3}) --> (\d+):(\d\d):(\d\d\.\d{3})\n<v ([^>]+)>(.+)", text):
-        start = int(match[1]) * 3600 + int(match[2]) * 60 + float(match[3])
-        end = int(match[4]) * 3600 + int(match[5]) * 60 + float(match[6])
+        start = _seconds(match[1], match[2], match[3].replace(".", ""))
+        end = _seconds(match[4], match[5], match[6].replace(".", ""))
         cues.append(VttCue(start, end, match[7], match[8]))
     return cues
 
@@ -87,7 +87,12 @@ def parse_srt(text: str) -> list[SrtCue]:
     """The cues of a SubRip file, each cue's text on one line (the speaker's name leading it)."""
     cues = []
     for match in re.finditer(r"(\d+):(\d\d):(\d\d),(\d{3}) --> (\d+):(\d\d):(\d\d),(\d{3})\n(.+)", text):
-        start = int(match[1]) * 3600 + int(match[2]) * 60 + int(match[3]) + int(match[4]) / 1000
-        end = int(match[5]) * 3600 + int(match[6]) * 60 + int(match[7]) + int(match[8]) / 1000
+        start = _seconds(match[1], match[2], match[3] + match[4])
+        end = _seconds(match[5], match[6], match[7] + match[8])
         cues.append(SrtCue(start, end, match[9]))
     return cues
+
+
+def _seconds(hours: str, minutes: str, milliseconds: str) -> float:
+    """A cue time counted in whole milliseconds first, so the same time reads as the same float in every format."""
+    return (int(hours) * 3_600_000 + int(minutes) * 60_000 + int(milliseconds)) / 1000

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from audiobook.script.attribution import Attributor, Person
 from audiobook.script.attribution.people import settle_names
-from audiobook.script.attribution.syntax import analyse
+from audiobook.script.attribution.syntax import Analysis, analyse
 from audiobook.extract.dates import spoken_date
 from audiobook.model import Article, Block, Script, Segment, Speaker
 from audiobook.names import slug, unique
@@ -19,12 +19,18 @@ PARAGRAPHS_PER_CHAPTER = 8
 MOST_STORY_CHAPTERS = 60
 
 
-def build_script(article: Article, cache_folder: Path | None = None) -> Script:
-    """``cache_folder`` keeps the article's analysis, so an unchanged article is not parsed again."""
-    texts = [article.title, article.subtitle or "", *(block.text for block in article.blocks)]
+def article_texts(article: Article) -> list[str]:
+    """What the language model reads of an article (and what its analysis is cached by)."""
+    return [article.title, article.subtitle or "", *(block.text for block in article.blocks)]
+
+
+def build_script(article: Article, cache_folder: Path | None = None, analysis: Analysis | None = None) -> Script:
+    """``cache_folder`` keeps the article's analysis, so an unchanged article is not parsed again;
+    an ``analysis`` given is used as it is (``NO_ANALYSIS``: the rules alone)."""
+    texts = article_texts(article)
     attributor = Attributor(
         interviewer=article.byline, about=[article.title, article.subtitle or ""], whole="\n".join(texts),
-        analysis=analyse(texts, cache_folder),
+        analysis=analysis if analysis is not None else analyse(texts, cache_folder),
     )
     spoken_by: list[tuple[Segment, Person | None]] = []
     for index, block in enumerate(article.blocks):

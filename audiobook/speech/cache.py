@@ -174,6 +174,10 @@ class ClipCache:
             finally:
                 lease.unlink(missing_ok=True)
 
+    def holds(self, key: str) -> bool:
+        """Whether this folder has a clip under this key, without reading it (`get` reads and checks it)."""
+        return any(_OUR_ENTRY.fullmatch(path.name) for path in (self.store / key[:2]).glob(f"{key}.*.wav"))
+
     def get(self, key: str) -> Path | None:
         with self._lookup_lock(fcntl.LOCK_SH):
             found = self._read(key, ".wav")

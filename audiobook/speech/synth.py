@@ -47,6 +47,8 @@ class ClipJob:
     text: str
     voice: Voice
     key: str
+    quote: bool = False
+    """A quotation: whose voice it takes is known only once the article is analysed."""
 
 
 def plan_clips(script: Script, cast: Cast, cache: ClipCache, lexicon: Lexicon = Lexicon()) -> dict[int, ClipJob]:
@@ -60,17 +62,35 @@ def plan_clips(script: Script, cast: Cast, cache: ClipCache, lexicon: Lexicon = 
             if voice.engine not in versions:
                 versions[voice.engine] = engine_version(voice.engine)
             key = cache.key(f"{versions[voice.engine]}; {_LEVELLING}", voice, text)
-            jobs[index] = ClipJob(index, text, voice, key)
+            jobs[index] = ClipJob(index, text, voice, key, segment.role == "quote")
     return jobs
 
 
 class Workers:
-    """The worker pools shared by every render in one run, started when first needed."""
+    """The worker pools shared by every render in one run, started when first needed, and the clips
+    they have made or are making: a clip asked for twice is made once."""
 
     def __init__(self, jobs: int | None = None) -> None:
         self.jobs = jobs or os.cpu_count() or 1
         self._threads: ThreadPoolExecutor | None = None
         self._processes: ProcessPoolExecutor | None = None
+        self._encoders: ThreadPoolExecutor | None = None
+        self._making: dict[str, Future[Path]] = {}
+
+    def make(self, job: ClipJob, cache: ClipCache, batch: int) -> Future[Path]:
+        """The clip of this job, being made (``batch``: how many clips the caller is asking for at once)."""
+        if (making := self._making.get(job.key)) is not None:
+            return making
+        future = self._making[job.key] = self.for_clips(batch).submit(_make_clip, job, cache)
+        # Kept once made: a render that looked in the cache just before the clip landed takes it from here.
+        future.add_done_callback(lambda done, key=job.key: done.cancelled() and self._making.pop(key, None))
+        return future
+
+    def for_encoding(self) -> Executor:
+        """Threads for encoding chunks: LAME, the decoder and numpy release the GIL while they work."""
+        if self._encoders is None:
+            self._encoders = ThreadPoolExecutor(self.jobs, thread_name_prefix="encode")
+        return self._encoders
 
     def for_clips(self, count: int) -> Executor:
         if self.jobs > 1 and count >= _MIN_CLIPS_FOR_PROCESSES:
@@ -82,7 +102,7 @@ class Workers:
                 )
             return self._processes
         if self._threads is None:
-            # One core stays with the encoder on the calling thread; one speech library speaks one text at a time.
+            # One speech library speaks one text at a time; the encoders have the other cores.
             self._threads = ThreadPoolExecutor(max(1, min(self.jobs - 1, 2)), thread_name_prefix="synth")
         return self._threads
 
@@ -90,7 +110,7 @@ class Workers:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        for pool in (self._threads, self._processes):
+        for pool in (self._threads, self._processes, self._encoders):
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
 
@@ -109,9 +129,10 @@ def synthesize(
     What is still queued is cancelled if the caller stops early.
     """
     cached = look_up(jobs, cache) if cached is None else cached
-    missing = [job for job in jobs if job.segment not in cached]
-    executor = workers.for_clips(len(missing))
-    futures: dict[int, Future[Path]] = {job.segment: executor.submit(_make_clip, job, cache) for job in missing}
+    # Quotations last, as a head start (api.start_narration) orders them: espeak-ng's output depends by a
+    # few samples on what it spoke before, and one order makes one episode whether or not it had the start.
+    missing = sorted((job for job in jobs if job.segment not in cached), key=lambda job: job.quote)
+    futures = {job.segment: workers.make(job, cache, len(missing)) for job in missing}
     try:
         for job in jobs:
             yield _clip(job.segment, cached[job.segment] if job.segment in cached else futures[job.segment].result())

@@ -13,6 +13,7 @@ model's digest, so a re-render of an unchanged article does not even import spaC
 from __future__ import annotations
 
 import hashlib
+import importlib.abc
 import importlib.util
 import json
 import re
@@ -55,20 +56,35 @@ class Analysis:
     """Names of places, dates, events and works ("Florence Close", "Malvern Hills", "Wednesday"): never a speaker."""
 
 
+# What the rules have to go on when nothing is analysed: a draft script, whose narration is already final.
+NO_ANALYSIS = Analysis(people=(), organisations=())
+
+
 def analyse(texts: list[str], cache_folder: Path | None = None) -> Analysis:
     """The analysis of an article's texts (title, standfirst, paragraphs), from the cache when it has it."""
-    key = hashlib.sha256(json.dumps([MODEL_DIGEST, ANALYSIS_VERSION, texts]).encode()).hexdigest()
-    cached = cache_folder / CACHE_FOLDER / f"{key}.json" if cache_folder else None
-    if cached and cached.exists():
-        try:
-            return _from_json(json.loads(cached.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # An unreadable entry is analysed again and rewritten.
+    if (analysis := cached_analysis(texts, cache_folder)) is not None:
+        return analysis
     analysis = _analyse(texts)
-    if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(cached, json.dumps(_to_json(analysis)).encode())
+    if cache_folder:
+        entry = _entry(texts, cache_folder)
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(entry, json.dumps(_to_json(analysis)).encode())
     return analysis
+
+
+def cached_analysis(texts: list[str], cache_folder: Path | None) -> Analysis | None:
+    """The analysis of these texts if the cache holds a readable one, without loading spaCy."""
+    if not cache_folder or not (entry := _entry(texts, cache_folder)).exists():
+        return None
+    try:
+        return _from_json(json.loads(entry.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # An unreadable entry is analysed again and rewritten.
+
+
+def _entry(texts: list[str], cache_folder: Path) -> Path:
+    key = hashlib.sha256(json.dumps([MODEL_DIGEST, ANALYSIS_VERSION, texts]).encode()).hexdigest()
+    return cache_folder / CACHE_FOLDER / f"{key}.json"
 
 
 def _analyse(texts: list[str]) -> Analysis:
@@ -119,16 +135,27 @@ def pipeline() -> Any:  # noqa: ANN401 - a spaCy Language, whose class loads wit
 def _import_spacy() -> Any:  # noqa: ANN401 - the spacy module
     """spaCy, imported only when an article is analysed. Its maths library imports PyTorch whenever it is
     installed (it is, for `audiobook[measure]`), which costs 2 s and is never used by this CPU pipeline:
-    the import is hidden while spaCy loads, unless something already loaded PyTorch."""
+    PyTorch cannot be imported while spaCy loads, unless something already loaded it. The block is an
+    import hook, not a `None` in sys.modules, which other threads (scipy, synthesizing meanwhile) would see."""
     if "torch" in sys.modules:
         import spacy
     else:
-        sys.modules["torch"] = None  # type: ignore[assignment] # makes `import torch` raise ImportError
+        sys.meta_path.insert(0, _NO_TORCH)
         try:
             import spacy
         finally:
-            del sys.modules["torch"]
+            sys.meta_path.remove(_NO_TORCH)
     return spacy
+
+
+class _NoTorchFinder(importlib.abc.MetaPathFinder):
+    def find_spec(self, name: str, path: object, target: object = None) -> None:
+        if name.partition(".")[0] == "torch":
+            raise ModuleNotFoundError("PyTorch is not used by the language model", name=name)
+        return None
+
+
+_NO_TORCH = _NoTorchFinder()
 
 
 def model_folder() -> Path:

@@ -78,6 +78,10 @@ class EspeakEngine:
         return f"espeak-ng {lib.espeak_Info(None).decode()}"
 
     def voices(self) -> list[EngineVoice]:
+        with self._lock:  # listing voices re-reads the library's voice data, which a synthesis in flight uses
+            return self._voices()
+
+    def _voices(self) -> list[EngineVoice]:
         lib = self._library
         lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_VoiceStruct))
         listing = lib.espeak_ListVoices(None)

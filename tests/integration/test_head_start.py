@@ -1,0 +1,92 @@
+"""A cold render synthesizes the narration while the language model reads the article, and encodes
+chunks on every core: the episode is the same as one made without either."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from audiobook.api import Options, prepare, render
+from audiobook.speech.cache import STORE_NAME, ClipCache
+from audiobook.speech.synth import Workers, plan_clips
+from audiobook.quality.measures import decode
+from ..helpers import SHORT
+
+
+def test_an_unanalysed_article_hands_a_draft_whose_narration_is_final(tmp_path: Path):
+    options = Options(cache_dir=tmp_path / "cache")
+    drafts = []
+    prepared = prepare(str(SHORT), options, head_start=drafts.append)
+    assert len(drafts) == 1
+    unspoken_by_anyone = [(s.role, s.text) for s in prepared.script.segments if s.role != "quote"]
+    assert [(s.role, s.text) for s in drafts[0].script.segments if s.role != "quote"] == unspoken_by_anyone
+    assert any(s.speaker for s in prepared.script.segments)  # the final script does know who speaks
+    # Analysed once, the article needs no draft again.
+    prepare(str(SHORT), options, head_start=drafts.append)
+    assert len(drafts) == 1
+
+
+def test_a_clip_asked_for_twice_is_made_once(tmp_path: Path, fake_cast: Path):
+    prepared = prepare(str(SHORT), Options(cast_path=fake_cast, cache_dir=tmp_path / "cache"))
+    cache = ClipCache(tmp_path / "cache").open()
+    job = next(iter(plan_clips(prepared.script, prepared.cast, cache, prepared.lexicon).values()))
+    with Workers(2) as workers:
+        first = workers.make(job, cache, 1)
+        assert workers.make(job, cache, 1) is first
+        first.result()
+        assert workers.make(job, cache, 1) is first  # made already: not made again for a late asker
+    assert len(list((tmp_path / "cache" / STORE_NAME).glob(f"{job.key[:2]}/{job.key}.*.wav"))) == 1
+
+
+def test_the_episode_is_the_same_with_and_without_the_head_start(tmp_path: Path):
+    """Whole processes: a cold render (head start) against one whose analysis was cached (none)."""
+    cache = tmp_path / "cache"
+
+    def render_process(name: str) -> Path:
+        output = tmp_path / f"{name}.mp3"
+        subprocess.run([sys.executable, "-m", "audiobook.cli", "render", str(SHORT), "-o", str(output),
+                        "--cache-dir", str(cache), "-q"], check=True, capture_output=True)
+        return output
+
+    cold = render_process("cold")
+    for entry in (cache / STORE_NAME).glob("??/*"):
+        entry.unlink()  # every clip and chunk goes; the article's analysis stays
+    assert list((cache / STORE_NAME / "analysis").iterdir())
+    again = render_process("again")
+    assert json.loads(cold.with_suffix(".json").read_text()) == json.loads(again.with_suffix(".json").read_text())
+    assert cold.with_suffix(".chapters.json").read_text() == again.with_suffix(".chapters.json").read_text()
+    assert len(decode(cold)[0]) == len(decode(again)[0])
+
+
+def test_chunks_encoded_on_several_threads_come_out_in_order_as_on_one(tmp_path: Path):
+    calls: list[tuple[int, int]] = []
+    many = render(str(SHORT), tmp_path / "many.mp3", Options(cache_dir=tmp_path / "cache", jobs=3),
+                  progress=lambda done, total: calls.append((done, total)))
+    for entry in (tmp_path / "cache" / STORE_NAME).glob("??/*.mp3"):
+        entry.unlink()  # the clips stay; every chunk is encoded again, on one thread
+    one = render(str(SHORT), tmp_path / "one.mp3", Options(cache_dir=tmp_path / "cache", jobs=1))
+    assert one.synthesized == 0
+    assert np.array_equal(decode(many.mp3)[0], decode(one.mp3)[0])
+    assert many.mix.chapters == one.mix.chapters
+    assert calls == [(done, calls[0][1]) for done in range(1, calls[0][1] + 1)] and calls[0][1] > 2
+
+
+def test_spacy_loads_without_pytorch_while_other_threads_look_for_it():
+    """scipy asks sys.modules for PyTorch while clips are levelled; it must find nothing, never a None."""
+    code = (
+        "import sys, threading\n"
+        "from audiobook.script.attribution.syntax import _import_spacy\n"
+        "seen, stop = set(), threading.Event()\n"
+        "def watch():\n"
+        "    while not stop.is_set():\n"
+        "        seen.add(str(sys.modules.get('torch', 'absent')))\n"
+        "watcher = threading.Thread(target=watch); watcher.start()\n"
+        "_import_spacy(); stop.set(); watcher.join()\n"
+        "print(sorted(seen), 'torch' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["['absent']", "False"]
