@@ -33,9 +33,9 @@ def test_loudness_and_true_peak_match_pyloudnorm_and_resample_poly(length: int, 
     assert analysis.loudness_lufs(signal, rate) == pytest.approx(
         pyloudnorm.Meter(rate).integrated_loudness(signal), abs=1e-9)
     exact = np.maximum(np.abs(resample_poly(signal, 4, 1)).reshape(-1, 4).max(axis=1), np.abs(signal))
-    assert np.allclose(analysis._true_peaks(signal), exact, rtol=0, atol=1e-12)
+    assert np.allclose(analysis._true_peaks(signal), exact, rtol=1e-5, atol=1e-7)  # single precision
     assert analysis.true_peak_dbtp(signal, rate) == pytest.approx(
-        20 * np.log10(np.abs(resample_poly(signal, 4, 1)).max()), abs=1e-9)
+        20 * np.log10(np.abs(resample_poly(signal, 4, 1)).max()), abs=1e-4)
 
 
 def test_silence_and_short_signals_measure_as_before():
