@@ -23,15 +23,13 @@ from audiobook.audio.encode import (
     CHUNK_PEAK_DBTP, DEFAULT_BITRATE, ENCODER_DELAY, LAME_QUALITY, Mp3Writer, Tags, encode_chunk, played_samples,
 )
 from audiobook.errors import AudiobookError, InputError, OutputError
-from audiobook.extract import extract
 from audiobook.files import replacing, sweep_stale, write_atomically
 from audiobook.audio.mix import DEFAULT_SAMPLE_RATE as SAMPLE_RATE, Timeline, chunk_pcm, plan_chunks
 from audiobook.model import Cast, Chunk, Clip, Episode, Script, Voice
 from audiobook.script.overrides import apply, load_overrides, pinned_voices, sidecar_path
 from audiobook.names import slug
-from audiobook.script.attribution.syntax import NO_ANALYSIS, cached_analysis
-from audiobook.script.build import article_texts, build_script
 from audiobook.script.scriptfile import looks_like_script, script_from_json
+from audiobook.script.understood import cached_script, keep_script, script_key
 from audiobook.audio import sidecars
 from audiobook.audio.sidecars import episode_files, transcript
 from audiobook.source.reader import Source, read_source
@@ -100,13 +98,29 @@ def prepare(
     if looks_like_script(source.text, source.path.name if source.path else ""):
         script, cast = script_from_json(source.text, profile, location)
         return Prepared(script, cast, lexicon, source.name, profile, source_path=source.path)
+    # Scripts and analyses are kept in the clip cache's own marked folder, never loose in the folder the user named.
+    kept = ClipCache(options.cache_dir).open().store
+    key = script_key(source.text, location, source.url)
+    script = cached_script(key, kept)
+    if script is None:
+        draft = (lambda script: head_start(_prepared(script, source, profile, lexicon, options))) if head_start else None
+        script = _understand(source, location, kept, draft)
+        keep_script(key, kept, script)
+    return _prepared(script, source, profile, lexicon, options)
+
+
+def _understand(source: Source, location: str, kept: Path, draft: Callable[[Script], None] | None) -> Script:
+    """The article read and attributed; ``draft`` first gets the rules' script if the analysis will take a while."""
+    # Imported here: a re-render of an article understood before needs none of this.
+    from audiobook.extract import extract
+    from audiobook.script.attribution.syntax import NO_ANALYSIS, cached_analysis
+    from audiobook.script.build import article_texts, build_script
+
     article = extract(source.text, label=location, url=source.url)
-    # The analysis is kept in the clip cache's own marked folder, never loose in the folder the user named.
-    analysis_cache = ClipCache(options.cache_dir).open().store
-    analysis = cached_analysis(article_texts(article), analysis_cache)
-    if analysis is None and head_start:
-        head_start(_prepared(build_script(article, analysis=NO_ANALYSIS), source, profile, lexicon, options))
-    return _prepared(build_script(article, analysis_cache, analysis), source, profile, lexicon, options)
+    analysis = cached_analysis(article_texts(article), kept)
+    if analysis is None and draft:
+        draft(build_script(article, analysis=NO_ANALYSIS))
+    return build_script(article, kept, analysis)
 
 
 def _prepared(script: Script, source: Source, profile: CastProfile, lexicon: Lexicon, options: Options) -> Prepared:

@@ -112,9 +112,7 @@ class ClipCache:
 
     def _read(self, key: str, suffix: str) -> tuple[Path, bytes] | None:
         """The bytes of an intact entry for this key; a damaged or unreadable one is discarded."""
-        for path in sorted((self.store / key[:2]).glob(f"{key}.*{suffix}")):
-            if not _OUR_ENTRY.fullmatch(path.name):
-                continue
+        for path in self._entries(key, suffix):
             try:
                 data = path.read_bytes()
             except FileNotFoundError:  # Another render pruned or discarded it first.
@@ -176,7 +174,17 @@ class ClipCache:
 
     def holds(self, key: str) -> bool:
         """Whether this folder has a clip under this key, without reading it (`get` reads and checks it)."""
-        return any(_OUR_ENTRY.fullmatch(path.name) for path in (self.store / key[:2]).glob(f"{key}.*.wav"))
+        return bool(self._entries(key, ".wav"))
+
+    def _entries(self, key: str, suffix: str) -> list[Path]:
+        """The files of our naming under this key (a listing, not a glob: pathlib compiles a pattern per call)."""
+        folder = self.store / key[:2]
+        try:
+            names = os.listdir(folder)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return [folder / name for name in sorted(names)
+                if name.startswith(key) and name.endswith(suffix) and _OUR_ENTRY.fullmatch(name)]
 
     def get(self, key: str) -> Path | None:
         with self._lookup_lock(fcntl.LOCK_SH):

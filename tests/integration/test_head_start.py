@@ -1,9 +1,11 @@
 """A cold render synthesizes the narration while the language model reads the article, and encodes
-chunks on every core: the episode is the same as one made without either."""
+chunks on every core: the episode is the same as one made without either. A re-render of an
+unchanged article loads none of the code that understands articles."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +16,7 @@ from audiobook.api import Options, prepare, render
 from audiobook.speech.cache import STORE_NAME, ClipCache
 from audiobook.speech.synth import Workers, plan_clips
 from audiobook.quality.measures import decode
-from ..helpers import SHORT
+from ..helpers import REPO, SHORT
 
 
 def test_an_unanalysed_article_hands_a_draft_whose_narration_is_final(tmp_path: Path):
@@ -90,3 +92,14 @@ def test_spacy_loads_without_pytorch_while_other_threads_look_for_it():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["['absent']", "False"]
+
+
+def test_a_re_render_of_an_unchanged_article_loads_no_understanding_code(tmp_path: Path):
+    command = [sys.executable, "-X", "importtime", "-m", "audiobook.cli", "render", str(SHORT),
+               "-o", str(tmp_path / "episode.mp3"), "--cache-dir", str(tmp_path / "cache"), "-q"]
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    first = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=environment, check=True)
+    again = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=environment, check=True)
+    for module in ("audiobook.extract", "audiobook.script.attribution", "audiobook.script.build"):
+        assert f"| {module}" in first.stderr
+        assert f"| {module}" not in again.stderr
