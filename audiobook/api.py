@@ -7,12 +7,12 @@
 from __future__ import annotations
 
 import contextlib
-from collections import deque
-from concurrent.futures import Future
 import hashlib
 import json
 import logging
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -103,7 +103,7 @@ def prepare(
     key = script_key(source.text, location, source.url)
     script = cached_script(key, kept)
     if script is None:
-        draft = (lambda script: head_start(_prepared(script, source, profile, lexicon, options))) if head_start else None
+        draft = (lambda rules: head_start(_prepared(rules, source, profile, lexicon, options))) if head_start else None
         script = _understand(source, location, kept, draft)
         keep_script(key, kept, script)
     return _prepared(script, source, profile, lexicon, options)
@@ -238,7 +238,8 @@ def render_prepared(
                 encoding.set_result(encoded[key])
             else:
                 chunk_clips = [next(clips) for _ in chunk.segments]
-                encoding = workers.for_encoding().submit(_encode_new_chunk, chunk, chunk_clips, key, cache, options.bitrate)
+                encoding = workers.for_encoding().submit(
+                    _encode_new_chunk, chunk, chunk_clips, key, cache, options.bitrate)
             queued.append((number, chunk, encoding))
             while queued and (len(queued) > 2 * workers.jobs or queued[0][2].done()):
                 write_next()
@@ -324,7 +325,9 @@ def _unused(output: Path, taken: set[Path]) -> Path:
     return candidate
 
 
-def _encode_new_chunk(chunk: Chunk, clips: list[Clip], key: str, cache: ClipCache, bitrate: int) -> tuple[bytes, list[int]]:
+def _encode_new_chunk(
+    chunk: Chunk, clips: list[Clip], key: str, cache: ClipCache, bitrate: int,
+) -> tuple[bytes, list[int]]:
     """One chunk's clips mixed, encoded and cached: its MP3 stream and its clips' lengths in samples."""
     pcm, lengths = chunk_pcm(chunk, clips, SAMPLE_RATE)
     data = encode_chunk(pcm, SAMPLE_RATE, bitrate)
