@@ -155,13 +155,21 @@ def render(
     with contextlib.ExitStack() as stack:
         if workers is None:
             workers = stack.enter_context(Workers(options.jobs))
-        stack.enter_context(_clip_cache(options).open().in_use())  # the head start's clips are this render's
-        started: set[str] = set()
-        prepared = prepare(location, options, lambda draft: started.update(start_narration(draft, options, workers)))
-        output = output or default_output(prepared, options.output_dir)
-        episode = render_prepared(prepared, output, options, workers, progress, frozenset(started))
+        name = (lambda _: output) if output else (lambda prepared: default_output(prepared, options.output_dir))
+        episode = _render_started(location, name, options, workers, progress)
     log.info("%s: synthesized %d clips", location, episode.synthesized)
     return episode
+
+
+def _render_started(
+    location: str, name: Callable[[Prepared], Path], options: Options, workers: Workers,
+    progress: Callable[[int, int], None] | None,
+) -> Episode:
+    """`prepare` then `render_prepared`, the narration synthesized while the article is analysed."""
+    with _clip_cache(options).open().in_use():  # the head start's clips are this render's
+        started: set[str] = set()
+        prepared = prepare(location, options, lambda draft: started.update(start_narration(draft, options, workers)))
+        return render_prepared(prepared, name(prepared), options, workers, progress, frozenset(started))
 
 
 def start_narration(draft: Prepared, options: Options, workers: Workers) -> set[str]:
@@ -299,14 +307,16 @@ def render_many(
     """
     outcomes: list[Outcome] = []
     taken: set[Path] = set()
+
+    def name(prepared: Prepared) -> Path:
+        taken.add(output := _unused(default_output(prepared, options.output_dir), taken))
+        return output
+
     with Workers(options.jobs) as workers:
         for location in locations:
             report = (lambda done, total, where=location: progress(where, done, total)) if progress else None
             try:
-                prepared = prepare(location, options)
-                output = _unused(default_output(prepared, options.output_dir), taken)
-                taken.add(output)
-                outcomes.append(Outcome(location, render_prepared(prepared, output, options, workers, report)))
+                outcomes.append(Outcome(location, _render_started(location, name, options, workers, report)))
             except AudiobookError as error:
                 outcomes.append(Outcome(location, error=error))
             except Exception as error:  # noqa: BLE001 - each article is its own unit of failure
