@@ -89,3 +89,25 @@ def test_a_court_role_before_a_name_is_no_part_of_the_name():
 def test_a_place_before_a_title_is_no_part_of_the_name():
     assert _speakers("Eastwood Mayor Hazel Grant said: “We should be working together.”") == ["Hazel Grant"]
 
+
+def test_a_transcripts_legend_says_whom_its_initials_stand_for():
+    quotes = _quotes(
+        "She is the most talked about woman in politics this spring.\n\nPM: Peter Marsh\n\nHG: Helen Gray\n\n"
+        "PM: Let me start with April. You are on holiday with your husband and the phone rings.\n\n"
+        "HG: I am in the Dominican with my husband, trying to have a holiday, and the phone rings."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Peter Marsh", "Helen Gray"]
+
+
+def test_an_unlabelled_paragraph_after_an_answer_goes_on_with_the_answer():
+    quotes = _quotes(
+        "Q: Where did you grow up?\n\nA: In Leeds, with my aunt.\n\nShe taught me to read before school.\n\n"
+        "Q: And then?\n\nA: London.",
+        headline="Q&A with Dionne Hart",
+    )
+    assert [(text, speaker) for text, speaker, _ in quotes] == [
+        ("Where did you grow up?", "the interviewer"), ("In Leeds, with my aunt.", "Dionne Hart"),
+        ("She taught me to read before school.", "Dionne Hart"), ("And then?", "the interviewer"),
+        ("London.", "Dionne Hart"),
+    ]
+

@@ -31,6 +31,9 @@ _QA_LABEL = re.compile(r"^(?P<label>Q|Question|A|Answer)\s*[.:)]\s+(?P<rest>\S.*
 # Words that may open a sentence before its subject.
 _SENTENCE_LINKS = {"but", "and", "yet", "still", "so", "then", "now", "meanwhile", "however"}
 _NUMBERED_QUESTION = re.compile(r"^\d{1,2}[.)]\s+(?P<question>\S.*\?)\s*$")
+# "PM: Peter Mansbridge": a transcript's legend, initials and the name they stand for.
+_LEGEND = re.compile(rf"^(?P<label>[A-Z]{{2,4}})\s*:\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}})$")
+_QUOTE_MARKS = "“”\"«»"
 # "… and said the impact had been …": a second speech verb sharing the first one's subject.
 _ELIDED_SUBJECT = re.compile(rf"^\W*(?:and|but)\s+(?:also\s+|then\s+|later\s+)?(?:{SPEECH_VERBS})\b")
 # The subject a sentence opens with: a capitalised name (with any title) or a pronoun, then its verb.
@@ -60,7 +63,7 @@ class AttributedSpan:
 CONFIDENCE = {
     "qa-label": 0.95, "according-to": 0.9, "new-name": 0.85, "name": 0.8, "pronoun": 0.72, "sentence-before": 0.67,
     "continues-quote": 0.62, "role": 0.6, "description": 0.55, "same-paragraph": 0.45, "previous-paragraph": 0.3,
-    "continues-speaker": 0.7, "continues-reported": 0.75, "shared-subject": 0.75,
+    "continues-speaker": 0.7, "continues-reported": 0.75, "shared-subject": 0.75, "continues-answer": 0.9,
     "no-cue": 0.0,
 }
 UNCERTAIN = 0.7
@@ -107,8 +110,12 @@ class Attributor:
         """Who the previous paragraph ended by quoting, when nobody else was named after the quote."""
         self._reported_last: Person | None = None
         """Who the previous paragraph's last sentence reported as speaking ('Mr Clare said Millan owned up …')."""
+        self._answering: Person | None = None
+        """Who answered in the previous paragraph of an interview, whose answer an unlabelled paragraph goes on."""
         self._pronoun_at: dict[int, Person | None] = {}
         """Whom each pronoun of the narration last read stood for, by its offset."""
+        self._labels: dict[str, Person] = {}
+        """A transcript's initials and whom they stand for ('PM: Peter Mansbridge')."""
         self._open_quote: Person | None = None
         self._interviewer_name = interviewer
         self._interviewer: Person | None = None
@@ -117,11 +124,18 @@ class Attributor:
         self._seen_appositives: dict[str, str] = {}
         self._found_by = "name"
         """How the last cue's noun phrase was resolved: 'name', 'pronoun', 'role', 'description' or 'new-name'."""
+        # A legend may be printed as a heading, which is not read as a paragraph: learn it from the whole text.
+        for line in whole.splitlines():
+            self._legend(line)
 
     def paragraph(self, text: str) -> list[AttributedSpan]:
-        if turn := self._interview_turn(text) or self._numbered_turn(text):
+        if self._legend(text):
+            return []
+        if turn := self._interview_turn(text) or self._numbered_turn(text) or self._answer_goes_on(text):
+            self._answering = turn.speaker if turn.speaker is not self._interviewer else None
             self._reported_last = None
             return [turn]
+        self._answering = None
         spans = [span for span in find_spans(text) if self._is_speech(text, span)]
         continuing = self._open_quote if spans and not text[: spans[0].start - 1].strip() else None
         self._open_quote = None
@@ -180,6 +194,9 @@ class Attributor:
         label = match.group("label")
         if label.lower() in {"a", "answer"} and self._in_interview:
             speaker = self._answerer()
+        elif label in self._labels:
+            self._in_interview = True
+            speaker = self._labels[label]
         elif label.lower() in {"q", "question"}:
             self._in_interview = True
             if self._interviewer is None:
@@ -194,6 +211,24 @@ class Attributor:
         return AttributedSpan(
             Span(match.start("rest"), len(text), "", closed=True), speaker, "full", turn=True,
             basis="qa-label", confidence=CONFIDENCE["qa-label"],
+        )
+
+    def _legend(self, text: str) -> bool:
+        """'PM: Peter Mansbridge' above a transcript: the initials that label that person's turns below."""
+        match = _LEGEND.match(text.strip())
+        if not match or match.group("label") != "".join(word[0] for word in match.group("name").split()):
+            return False
+        name = match.group("name")
+        self._labels[match.group("label")] = self._find(name) or self._introduce(name, None)
+        return True
+
+    def _answer_goes_on(self, text: str) -> AttributedSpan | None:
+        """An unlabelled paragraph with no quotation marks, right after an answer, is more of that answer."""
+        if self._answering is None or any(mark in text for mark in _QUOTE_MARKS):
+            return None
+        return AttributedSpan(
+            Span(0, len(text), "", closed=True), self._answering, "full", turn=True,
+            basis="continues-answer", confidence=CONFIDENCE["continues-answer"],
         )
 
     def _answerer(self) -> Person:
