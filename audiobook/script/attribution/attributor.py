@@ -11,12 +11,12 @@ from dataclasses import dataclass, replace
 
 from audiobook.model import Gender, QuoteKind
 from audiobook.script.attribution.cues import (
-    CLAUSE_REACH, DETERMINERS, FULL_NAME, clause_after, clause_before, could_be_personal_name, description_key,
+    CLAUSE_REACH, DETERMINERS, FULL_NAME, NAME_WORD, clause_after, clause_before, could_be_personal_name, description_key,
     inverted_subject, is_full_name, is_partial, looks_like_speaker, narration_pieces, proper_name, subject_phrase,
     title_of,
 )
 from audiobook.script.attribution.lexicon import (
-    EPITHET, INTERVIEWEE, LISTENER_VERBS, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, REPORTING_VERB, SPEECH_VERB, SPEECH_VERBS,
+    EPITHET, INTERVIEWEE, LISTENER_VERBS, NAMING_VERB, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, REPORTING_VERB, SPEECH_VERB, SPEECH_VERBS,
     TITLED_NAME,
 )
 from audiobook.script.attribution.people import Person, SeenName, could_be_he_or_she, learn_gender, surname_index
@@ -31,6 +31,14 @@ _QA_LABEL = re.compile(r"^(?P<label>Q|Question|A|Answer)\s*[.:)]\s+(?P<rest>\S.*
 # Words that may open a sentence before its subject.
 _SENTENCE_LINKS = {"but", "and", "yet", "still", "so", "then", "now", "meanwhile", "however"}
 _NUMBERED_QUESTION = re.compile(r"^\d{1,2}[.)]\s+(?P<question>\S.*\?)\s*$")
+# "PM: Peter Mansbridge": a transcript's legend, initials and the name they stand for.
+_LEGEND = re.compile(rf"^(?P<label>[A-Z]{{2,4}})\s*:\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}})$")
+_QUOTE_MARKS = "“”\"«»"
+# "… and said the impact had been …": a second speech verb sharing the first one's subject.
+_ELIDED_SUBJECT = re.compile(rf"^\W*(?:and|but)\s+(?:also\s+|then\s+|later\s+)?(?:{SPEECH_VERBS})\b")
+# The subject a sentence opens with: a capitalised name (with any title) or a pronoun, then its verb.
+_SENTENCE_SUBJECT = re.compile(
+    rf"^\W*(?P<np>(?:{NAME_WORD}\s+){{0,3}}{NAME_WORD}|[Hh]e|[Ss]he)\s+(?:[a-z]+ed|has|had|was|also|then)\b")
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ class AttributedSpan:
 CONFIDENCE = {
     "qa-label": 0.95, "according-to": 0.9, "new-name": 0.85, "name": 0.8, "pronoun": 0.72, "sentence-before": 0.67,
     "continues-quote": 0.62, "role": 0.6, "description": 0.55, "same-paragraph": 0.45, "previous-paragraph": 0.3,
-    "continues-speaker": 0.7,
+    "continues-speaker": 0.7, "continues-reported": 0.75, "shared-subject": 0.75, "continues-answer": 0.9,
     "no-cue": 0.0,
 }
 UNCERTAIN = 0.7
@@ -100,6 +108,14 @@ class Attributor:
         self._last_speaker: Person | None = None
         self._quoted_last: Person | None = None
         """Who the previous paragraph ended by quoting, when nobody else was named after the quote."""
+        self._reported_last: Person | None = None
+        """Who the previous paragraph's last sentence reported as speaking ('Mr Clare said Millan owned up …')."""
+        self._answering: Person | None = None
+        """Who answered in the previous paragraph of an interview, whose answer an unlabelled paragraph goes on."""
+        self._pronoun_at: dict[int, Person | None] = {}
+        """Whom each pronoun of the narration last read stood for, by its offset."""
+        self._labels: dict[str, Person] = {}
+        """A transcript's initials and whom they stand for ('PM: Peter Mansbridge')."""
         self._open_quote: Person | None = None
         self._interviewer_name = interviewer
         self._interviewer: Person | None = None
@@ -108,10 +124,18 @@ class Attributor:
         self._seen_appositives: dict[str, str] = {}
         self._found_by = "name"
         """How the last cue's noun phrase was resolved: 'name', 'pronoun', 'role', 'description' or 'new-name'."""
+        # A legend may be printed as a heading, which is not read as a paragraph: learn it from the whole text.
+        for line in whole.splitlines():
+            self._legend(line)
 
     def paragraph(self, text: str) -> list[AttributedSpan]:
-        if turn := self._interview_turn(text) or self._numbered_turn(text):
+        if self._legend(text):
+            return []
+        if turn := self._interview_turn(text) or self._numbered_turn(text) or self._answer_goes_on(text):
+            self._answering = turn.speaker if turn.speaker is not self._interviewer else None
+            self._reported_last = None
             return [turn]
+        self._answering = None
         spans = [span for span in find_spans(text) if self._is_speech(text, span)]
         continuing = self._open_quote if spans and not text[: spans[0].start - 1].strip() else None
         self._open_quote = None
@@ -129,6 +153,8 @@ class Attributor:
                 basis = f"cue-before:{self._found_by}"
             elif index == 0 and continuing:
                 speaker, basis = continuing, "continues-quote"
+            elif speaker := self._elided_subject(before, speakers[-1] if speakers else None):
+                basis = "shared-subject"
             elif not before.strip():
                 # "A passer-by shouted at the crowd. “Go home!”": the cue is the sentence just before.
                 if speaker := self._cue_before(clause_before(pieces[index].rstrip()[:-1] + " ")):
@@ -136,9 +162,12 @@ class Attributor:
             speakers.append(speaker)
             bases.append(basis)
             self._note_mentions(pieces[index + 1])
-        # A paragraph that is all quotation, after one that ended quoting someone, goes on in their voice.
-        carried_on = self._quoted_last if not "".join(pieces).strip(" ,.;:—–-…") else None
-        speakers, bases = self._fill_gaps(speakers, bases, carried_on)
+        # A paragraph that is all quotation, after one that ended quoting someone or reporting what someone
+        # said ("Mr Clare said Millan owned up …" then "‘He is someone with issues …’"), goes on in their voice.
+        all_quotation = not "".join(pieces).strip(" ,.;:—–-…")
+        carried_on, carried_basis = (self._reported_last, "continues-reported") if self._reported_last \
+            else (self._quoted_last, "continues-speaker")
+        speakers, bases = self._fill_gaps(speakers, bases, carried_on if all_quotation else None, carried_basis)
         result = [
             AttributedSpan(span, speaker, "partial" if is_partial(text, span) else "full", basis=basis,
                            confidence=_confidence(basis))
@@ -148,8 +177,9 @@ class Attributor:
         result = [
             replace(item, speaker=self._unidentified()) if item.confidence < UNSURE else item for item in result
         ]
-        named_after = FULL_NAME.search(pieces[-1]) or TITLED_NAME.search(pieces[-1])
-        self._quoted_last = result[-1].speaker if result and not named_after else None
+        self._quoted_last = result[-1].speaker if result and not self._other_named(pieces[-1], result[-1].speaker) else None
+        # After '“…,” she said.' the narration's first sentence is the quote's own cue, not indirect speech.
+        self._reported_last = self._reported_speaker(pieces[-1], after_cue=bool(result) and "cue-after" in result[-1].basis)
         if result:
             self._last_speaker = result[-1].speaker or self._last_speaker
             if not result[-1].span.closed:
@@ -164,6 +194,9 @@ class Attributor:
         label = match.group("label")
         if label.lower() in {"a", "answer"} and self._in_interview:
             speaker = self._answerer()
+        elif label in self._labels:
+            self._in_interview = True
+            speaker = self._labels[label]
         elif label.lower() in {"q", "question"}:
             self._in_interview = True
             if self._interviewer is None:
@@ -178,6 +211,24 @@ class Attributor:
         return AttributedSpan(
             Span(match.start("rest"), len(text), "", closed=True), speaker, "full", turn=True,
             basis="qa-label", confidence=CONFIDENCE["qa-label"],
+        )
+
+    def _legend(self, text: str) -> bool:
+        """'PM: Peter Mansbridge' above a transcript: the initials that label that person's turns below."""
+        match = _LEGEND.match(text.strip())
+        if not match or match.group("label") != "".join(word[0] for word in match.group("name").split()):
+            return False
+        name = match.group("name")
+        self._labels[match.group("label")] = self._find(name) or self._introduce(name, None)
+        return True
+
+    def _answer_goes_on(self, text: str) -> AttributedSpan | None:
+        """An unlabelled paragraph with no quotation marks, right after an answer, is more of that answer."""
+        if self._answering is None or any(mark in text for mark in _QUOTE_MARKS):
+            return None
+        return AttributedSpan(
+            Span(0, len(text), "", closed=True), self._answering, "full", turn=True,
+            basis="continues-answer", confidence=CONFIDENCE["continues-answer"],
         )
 
     def _answerer(self) -> Person:
@@ -275,11 +326,67 @@ class Attributor:
                 noun_phrase, appositive = inverted_subject(clause[match.end():])
                 if looks_like_speaker(noun_phrase):
                     return self._resolve(noun_phrase, appositive)
+        if speaker := self._characterised_by(clause):
+            return speaker
         # "Jane Doe, writing in the Times: “…”": a name introducing the quote after a colon.
         if clause.rstrip().endswith(":") and (intro := re.match(r"\W*([A-Z][\w’'-]+(?: [A-Z][\w’'-]+)+)", clause)):
             if is_full_name(intro.group(1)):
                 return self._resolve(intro.group(1), None)
         return None
+
+    def _characterised_by(self, clause: str) -> Person | None:
+        """'Judge William Gaskell described Williams as “clearly a violent man”': who puts words on someone
+        speaks them. Only a named subject or a pronoun: 'A JUDGE has described as' names nobody yet."""
+        for match in reversed(list(NAMING_VERB.finditer(clause))):
+            found = subject_phrase(clause[: match.start()])
+            if found and self._may_speak_on(found[0]):
+                return self._resolve(*found)
+        return None
+
+    def _elided_subject(self, before: str, previous: Person | None) -> Person | None:
+        """A speech verb with no subject of its own shares one: '… “clearly helpless on the ground.” and said the
+        impact had been “significant.”' the previous quote's speaker; 'Williams denied punching him, and said he
+        pushed him and “presumed” …' the sentence's subject."""
+        if previous and _ELIDED_SUBJECT.match(before):
+            return previous
+        for match in reversed(list(SPEECH_VERB.finditer(before))):
+            left = before[: match.start()]
+            if re.search(r"(?:,|\b(?:and|but))\s*$", left) and (subject := _SENTENCE_SUBJECT.match(left)):
+                if self._may_speak_on(subject.group("np")):
+                    return self._resolve(subject.group("np"), None)
+        return None
+
+    def _reported_speaker(self, narration: str, after_cue: bool = False) -> Person | None:
+        """Who the narration's last sentence reports as speaking, in indirect speech: 'Mr Clare said Millan owned
+        up at the first opportunity.' → Mr Clare. The first speech verb with a subject is the main clause's."""
+        text = narration.rstrip().rstrip(".!?…")
+        start = len(text) + 1 - len(clause_before(text + " "))
+        if after_cue and not text[:start].strip(" ,.!?…"):
+            return None
+        for match in SPEECH_VERB.finditer(text, start):
+            left = text[start: match.start()]
+            if not left.strip(" ,") or not (found := subject_phrase(left)):
+                continue
+            if found[0].lower() in {"he", "she"}:
+                # Whom the pronoun stood for where it stands, not after the names the sentence goes on to mention.
+                return self._pronoun_at.get(match.start() - len(left) + left.rindex(found[0]))
+            if self._may_speak_on(found[0]):
+                return self._resolve(*found)
+        return None
+
+    def _may_speak_on(self, noun_phrase: str) -> bool:
+        """Whether a subject met away from a quote may be given its words: a pronoun, someone already met, a
+        person's full name or the surname of one; not 'the company', 'It', or a capitalised word that may be a body."""
+        name = proper_name(noun_phrase)
+        return noun_phrase.lower() in {"he", "she"} or self._find(noun_phrase) is not None or bool(
+            name and name not in self._not_people and (
+                (len(name.split()) >= 2 and could_be_personal_name(name, "")) or name.replace("’", "'") in self._surnames))
+
+    def _other_named(self, narration: str, speaker: Person | None) -> bool:
+        """Whether narration after a paragraph's last quote names someone besides that quote's speaker:
+        '…,” said Smith. Jones, his rival, laughed.' does; '…,” Judge Chettle said in sentencing him.' does not."""
+        names = [match.group(0) for pattern in (FULL_NAME, TITLED_NAME) for match in pattern.finditer(narration)]
+        return any(speaker is None or self._find(name) is not speaker for name in names)
 
     def _subject(self, left: str) -> Person | None:
         """The subject standing just before a speech verb, past any appositive between commas."""
@@ -446,6 +553,7 @@ class Attributor:
 
     def _note_mentions(self, narration: str) -> None:
         """Bring people mentioned in narration forward in recency; introduce titled names; bind pronouns."""
+        self._pronoun_at = {}
         events: list[tuple[int, str, str]] = []
         for match in TITLED_NAME.finditer(narration):
             events.append((match.start(), "titled", match.group(0)))
@@ -495,7 +603,7 @@ class Attributor:
             found = subject_phrase(clause_before(narration[max(0, match.start() - CLAUSE_REACH): match.start()]))
             if found and found[0].lower() not in {"he", "she", "they"}:
                 events.append((match.start() - 1, "subject", found[0]))
-        for _, kind, words in sorted(events):
+        for position, kind, words in sorted(events):
             if kind == "seen":
                 self._clock += 1
                 appositive = self._seen_appositives.get(words)
@@ -506,7 +614,7 @@ class Attributor:
                     seen.gender = holder.gender
                 self._seen_names[words] = seen
             elif kind == "pronoun":
-                self._pronoun(words)
+                self._pronoun_at[position] = self._pronoun(words)
             elif kind == "subject":
                 # Narration names many subjects (countries, "the authorities"); only a full name is a new person.
                 if person := self._find(words) or (self._introduce(words, None) if is_full_name(words) else None):
@@ -515,7 +623,7 @@ class Attributor:
                 self._see(person)
 
     def _fill_gaps(
-        self, speakers: list[Person | None], bases: list[str], carried_on: Person | None,
+        self, speakers: list[Person | None], bases: list[str], carried_on: Person | None, carried_basis: str,
     ) -> tuple[list[Person | None], list[str]]:
         """Quotes with no cue of their own take the speaker of their paragraph, else the one the paragraph
         carries on from, else the last one heard."""
@@ -529,7 +637,7 @@ class Attributor:
                 speaker = earlier or later or (known[0] if known else None)
                 basis = "same-paragraph" if speaker else basis
             if speaker is None and carried_on:
-                speaker, basis = carried_on, "continues-speaker"
+                speaker, basis = carried_on, carried_basis
             if speaker is None and self._last_speaker:
                 speaker, basis = self._last_speaker, "previous-paragraph"
             filled.append(speaker or self._unidentified())

@@ -7,7 +7,7 @@ import re
 
 from audiobook.names import first_name_genders
 from audiobook.script.attribution.lexicon import (
-    ABBREVIATIONS, NOT_FIRST_NAMES, NOT_ROLE_WORDS, PLACE_AND_BODY_WORDS, ROLE_WORDS, SPEECH_VERBS,
+    ABBREVIATIONS, NAME_PREFIXES, NOT_FIRST_NAMES, NOT_ROLE_WORDS, PLACE_AND_BODY_WORDS, ROLE_WORDS, SPEECH_VERBS,
     STREET_WORDS, TITLE_PATTERN,
 )
 from audiobook.script.quotes import Span
@@ -25,6 +25,8 @@ FULL_NAME = re.compile(rf"\b{NAME_WORD}(?:[ \t]+{NAME_WORD}){{1,2}}\b")
 RELATIVE = re.compile(r"^(who|whom|whose|which|where|when)\b", re.IGNORECASE)
 _JOINT_NAMES = re.compile(rf"(?:^|[,;:(]\s*)({NAME_WORD}(?:[ \t]+{NAME_WORD})*)[ \t]+(?:and|&)[ \t]+({NAME_WORD}(?:[ \t]+{NAME_WORD})+)\s*$")
 DETERMINERS = re.compile(r"^(a|an|the|one|another)\s+", re.IGNORECASE)
+# "Sarah's mother", "the victim's father": a person described by whose relative they are.
+POSSESSIVE_DESCRIPTION = re.compile(r"^\S+[’']s?\s+[a-z]")
 
 
 def narration_pieces(text: str, spans: list[Span]) -> list[str]:
@@ -85,7 +87,9 @@ def subject_phrase(left: str) -> tuple[str, str | None] | None:
     # who lives in South Street, said" the relative clause only describes them.
     if appositive and RELATIVE.match(appositive):
         return noun_phrase, None
-    if appositive and DETERMINERS.match(noun_phrase) and is_full_name(appositive) and not DETERMINERS.match(appositive):
+    # "Sarah's mother, Rebecca Brooks, described …" too: a possessive's relative is named by the apposition.
+    described = DETERMINERS.match(noun_phrase) or POSSESSIVE_DESCRIPTION.match(noun_phrase)
+    if appositive and described and is_full_name(appositive) and not DETERMINERS.match(appositive):
         noun_phrase, appositive = appositive, noun_phrase
     return noun_phrase, appositive
 
@@ -161,6 +165,9 @@ def proper_name(noun_phrase: str) -> str | None:
             run = []
     while run and run[-1] in ("and", "&"):
         run.pop()
+    # "Eastwood Mayor Hazel Charlesworth": a place before a title is no part of the name after it.
+    if prefixes := [index for index, word in enumerate(run[:-1]) if word in NAME_PREFIXES]:
+        run = run[prefixes[-1] + 1:]
     return " ".join(run) or None
 
 

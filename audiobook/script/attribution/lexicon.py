@@ -17,6 +17,9 @@ SPEECH_VERBS = "|".join(_DATA["speech_verbs"])
 SPEECH_VERB = re.compile(rf"\b({SPEECH_VERBS})\b")
 # Not after a hyphen: "the so-called “operation”" reports nobody's words.
 REPORTING_VERB = re.compile(rf"(?<![\w-])({SPEECH_VERBS}|{'|'.join(_DATA['characterising_verbs'])})\b")
+# "described Williams as “…”", "branded the plan “…”": the subject puts those words on someone.
+# Not "called off", "called for": those name nobody's words.
+NAMING_VERB = re.compile(rf"\b({'|'.join(_DATA['naming_verbs'])})\b(?!\s+(?:off|for|on|in|up|out|back)\b)")
 LISTENER_VERBS = _words("listener_verbs")
 NOT_SPEAKER_LABELS = _words("not_speaker_labels")
 NOT_FIRST_NAMES = _words("not_first_names")
