@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -38,13 +37,13 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def _cache_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> dict[str, Path | str | None]:
-    """The Options fields for --cache-dir: a local folder, or a store URL behind the user cache."""
+    """The Options fields for --cache-dir, or without it for $AUDIOBOOK_CACHE, both read the same way:
+    a local folder, or a store URL behind the user cache."""
+    from audiobook.speech.cache import cache_location, environment_location
+
     # An empty value is an unset shell variable, not a wish to fill the current folder with cache files.
-    if value == "":
-        raise InputError("--cache-dir is empty; give a folder, or leave the option out for the user cache")
-    if value and re.match(r"^[a-z][a-z0-9+.-]*://", value) and not value.startswith("file://"):
-        return {"cache_dir": None, "cache_store": value}
-    return {"cache_dir": Path(value.removeprefix("file://")) if value else None, "cache_store": None}
+    folder, store = cache_location(value, "--cache-dir") if value is not None else environment_location()
+    return {"cache_dir": folder, "cache_store": store}
 
 
 _CACHE = click.option(

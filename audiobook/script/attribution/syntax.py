@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -61,7 +62,9 @@ def analyse(texts: list[str], cache_folder: Path | None = None) -> Analysis:
     cached = cache_folder / CACHE_FOLDER / f"{key}.json" if cache_folder else None
     if cached and cached.exists():
         try:
-            return _from_json(json.loads(cached.read_text(encoding="utf-8")))
+            with cached.open("rb") as entry:  # once open, a prune removing it cannot take it from us
+                os.utime(entry.fileno())  # the cache prunes the least recently used analyses first
+                return _from_json(json.loads(entry.read()))
         except (OSError, ValueError, KeyError, TypeError):
             pass  # An unreadable entry is analysed again and rewritten.
     analysis = _analyse(texts)
