@@ -284,7 +284,11 @@ class ClipCache:
         """Remove the least recently used entries until the cache fits its limit; returns how many went.
 
         Entries found or written since the oldest live render took its lease stay, whatever the limit.
-        Only files of our own naming in our own marked subfolder count; symbolic links are never followed."""
+        Only files of our own naming in our own marked subfolder count (and, beside it, earlier
+        versions' entries whose bytes prove them ours); symbolic links are never followed.
+        A shared store behind the cache is pruned too, at most once a day (store.py)."""
+        if self.shared:
+            self.shared.prune_when_due()
         if not (self.store / MARKER_NAME).is_file():
             return 0
         with self._lookup_lock(fcntl.LOCK_EX):
