@@ -448,6 +448,41 @@ def serve(folder: Path, port: int, host: str) -> None:
         server.server_close()
 
 
+@main.command("cache")
+@_CACHE
+@click.option("--prune", is_flag=True,
+              help="Prune now: the local cache to its limit, and a store's entries older than a day to its limit.")
+def cache_command(cache: dict, prune: bool) -> None:
+    """Where the clip cache is, how much it holds, and what."""
+    from audiobook.speech.cache import ClipCache, cache_for
+
+    clips = cache_for(cache["cache_dir"], cache["cache_store"])
+    if prune:
+        local = ClipCache(clips.folder, clips.limit_bytes).prune()
+        stored = clips.shared.prune() if clips.shared else 0
+        click.echo(f"pruned: {local} entries here" + (f", {stored} in the store" if clips.shared else ""))
+    entries = list(clips.entries())
+    current = [entry for entry in entries if entry.kind != "earlier"]
+    kinds = {kind: sum(entry.kind == kind for entry in current) for kind in ("clip", "chunk", "analysis")}
+    click.echo(f"local: {clips.store}  {_size(sum(entry.size for entry in current))} of {_size(clips.limit_bytes)}, "
+               f"{len(current)} entries ({kinds['clip']} clip, {kinds['chunk']} chunk, {kinds['analysis']} analysis files)")
+    if earlier := [entry for entry in entries if entry.kind == "earlier"]:
+        click.echo(f"earlier versions: {len(earlier)} entries, {_size(sum(entry.size for entry in earlier))}, "
+                   "removed by the next prune once untouched for an hour")
+    if clips.shared:
+        stored = [(size, path) for _, size, path, kind in clips.shared.entries() if kind == "entry"]
+        click.echo(f"store: {clips.shared.url}  {_size(sum(size for size, _ in stored))} of "
+                   f"{_size(clips.shared.limit_bytes)}, {len(stored)} entries")
+
+
+def _size(count: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if count < 1000 or unit == "GB":
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1000
+    raise AssertionError("unreachable")
+
+
 @main.command()
 @click.argument("name", metavar="SLUG")
 @click.option("--feed", "feed_dir", type=click.Path(path_type=Path), required=True, help="The feed's folder.")
