@@ -124,7 +124,7 @@ class Entry:
 
     used: float
     size: int
-    path: Path
+    path: str  # a string, not a Path: a walk of a big cache makes tens of thousands
     kind: str
     """One of: clip, chunk (an MP3 or its clip lengths), analysis, earlier (an earlier version's entry,
     never read now), temporary (a killed render's half-written file)."""
@@ -317,8 +317,8 @@ class ClipCache:
         for entry in self.entries(temporaries=True):
             if entry.kind in ("earlier", "temporary"):  # never read by this version: no limit keeps them
                 if entry.used < abandoned_before:
-                    entry.path.unlink(missing_ok=True)
-                    emptied.add(entry.path.parent)
+                    _remove(entry.path)
+                    emptied.add(os.path.dirname(entry.path))
                     removed += 1
             else:
                 entries.append(entry)
@@ -326,20 +326,20 @@ class ClipCache:
         for entry in sorted(entries, key=lambda entry: entry.used):
             if total <= self.limit_bytes or entry.used >= keep_since:
                 break
-            entry.path.unlink(missing_ok=True)
+            _remove(entry.path)
             total -= entry.size
             removed += 1
         for shard in emptied:
-            if shard.parent == self.folder:  # a first versions' shard: gone once we took our last file from it
+            if os.path.dirname(shard) == str(self.folder):  # a first versions' shard: gone once we took our last file
                 with contextlib.suppress(OSError):  # not empty: something of someone else's is in it
-                    shard.rmdir()
+                    os.rmdir(shard)
         return removed
 
     def entries(self, temporaries: bool = False) -> Iterator[Entry]:
         """Every file the cache holds, with ``temporaries`` the ones killed renders left half-written."""
         for shard in _scan(self.store):
             if _OUR_SHARD.fullmatch(shard.name) and shard.is_dir(follow_symlinks=False):
-                for file in _scan(Path(shard.path)):
+                for file in _scan(shard.path):
                     if match := _OUR_ENTRY.fullmatch(file.name):
                         yield from _entry(file, "clip" if match[1] == "wav" else "chunk")
                     elif _EARLIER_ENTRY.fullmatch(file.name):
@@ -354,12 +354,12 @@ class ClipCache:
         # The first versions' layout, in shards of the folder the user named: only files proven ours.
         for shard in _scan(self.folder):
             if _OUR_SHARD.fullmatch(shard.name) and shard.is_dir(follow_symlinks=False):
-                for file in _scan(Path(shard.path)):
+                for file in _scan(shard.path):
                     if _EARLIER_ENTRY.fullmatch(file.name) and file.name.startswith(shard.name) and _made_by_us(file):
                         yield from _entry(file, "earlier")
 
 
-def _scan(folder: Path) -> list[os.DirEntry]:
+def _scan(folder: Path | str) -> list[os.DirEntry]:
     try:
         return list(os.scandir(folder))
     except (FileNotFoundError, NotADirectoryError):
@@ -371,9 +371,14 @@ def _entry(file: os.DirEntry, kind: str) -> Iterator[Entry]:
     try:
         if file.is_file(follow_symlinks=False):
             stat = file.stat(follow_symlinks=False)
-            yield Entry(stat.st_mtime, stat.st_size, Path(file.path), kind)
+            yield Entry(stat.st_mtime, stat.st_size, file.path, kind)
     except FileNotFoundError:
         pass
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):  # another render pruned it first
+        os.unlink(path)
 
 
 def _made_by_us(file: os.DirEntry) -> bool:
