@@ -465,14 +465,14 @@ def cache_command(cache: dict, prune: bool) -> None:
     current = [entry for entry in entries if entry.kind != "earlier"]
     kinds = {kind: sum(entry.kind == kind for entry in current) for kind in ("clip", "chunk", "analysis")}
     click.echo(f"local: {clips.store}  {_size(sum(entry.size for entry in current))} of {_size(clips.limit_bytes)}, "
-               f"{len(current)} entries ({kinds['clip']} clip, {kinds['chunk']} chunk, {kinds['analysis']} analysis files)")
+               f"{len(current):,} entries ({kinds['clip']:,} clip, {kinds['chunk']:,} chunk, {kinds['analysis']:,} analysis files)")
     if earlier := [entry for entry in entries if entry.kind == "earlier"]:
-        click.echo(f"earlier versions: {len(earlier)} entries, {_size(sum(entry.size for entry in earlier))}, "
+        click.echo(f"earlier versions: {len(earlier):,} entries, {_size(sum(entry.size for entry in earlier))}, "
                    "removed by the next prune once untouched for an hour")
     if clips.shared:
         stored = [(size, path) for _, size, path, kind in clips.shared.entries() if kind == "entry"]
         click.echo(f"store: {clips.shared.url}  {_size(sum(size for size, _ in stored))} of "
-                   f"{_size(clips.shared.limit_bytes)}, {len(stored)} entries")
+                   f"{_size(clips.shared.limit_bytes)}, {len(stored):,} entries")
 
 
 def _size(count: int) -> str:
