@@ -16,7 +16,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from audiobook.speech.cache import ClipCache
+from audiobook.speech.cache import ClipCache, cache_for
 from audiobook.casting.profile import CastProfile, at_rate, cast_script, default_cast_path, load_profile
 from audiobook.audio.cover import plain_cover
 from audiobook.audio.encode import (
@@ -363,11 +363,7 @@ def _check_spares_source(episode_paths: list[Path], source: Path) -> None:
 
 
 def _clip_cache(options: Options) -> ClipCache:
-    if not options.cache_store:
-        return ClipCache(options.cache_dir)
-    from audiobook.speech.store import SharedStore  # fsspec loads only when a store is asked for
-
-    return ClipCache(options.cache_dir, shared=SharedStore(options.cache_store))
+    return cache_for(options.cache_dir, options.cache_store)
 
 
 def _check_writable(output: Path) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -24,7 +23,7 @@ import click
 
 from audiobook import __version__
 from audiobook.speech.engines import engine_names
-from audiobook.errors import AudiobookError, InputError, OutputError
+from audiobook.errors import AudiobookError, OutputError
 
 if TYPE_CHECKING:
     from audiobook.casting.profile import CastProfile
@@ -38,13 +37,13 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def _cache_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> dict[str, Path | str | None]:
-    """The Options fields for --cache-dir: a local folder, or a store URL behind the user cache."""
+    """The Options fields for --cache-dir, or without it for $AUDIOBOOK_CACHE, both read the same way:
+    a local folder, or a store URL behind the user cache."""
+    from audiobook.speech.cache import cache_location, environment_location
+
     # An empty value is an unset shell variable, not a wish to fill the current folder with cache files.
-    if value == "":
-        raise InputError("--cache-dir is empty; give a folder, or leave the option out for the user cache")
-    if value and re.match(r"^[a-z][a-z0-9+.-]*://", value) and not value.startswith("file://"):
-        return {"cache_dir": None, "cache_store": value}
-    return {"cache_dir": Path(value.removeprefix("file://")) if value else None, "cache_store": None}
+    folder, store = cache_location(value, "--cache-dir") if value is not None else environment_location()
+    return {"cache_dir": folder, "cache_store": store}
 
 
 _CACHE = click.option(
@@ -447,6 +446,42 @@ def serve(folder: Path, port: int, host: str) -> None:
         server.serve_forever()
     finally:
         server.server_close()
+
+
+@main.command("cache")
+@_CACHE
+@click.option("--prune", is_flag=True,
+              help="Prune now: the local cache to its limit, and a store's entries older than a day to its limit.")
+def cache_command(cache: dict, prune: bool) -> None:
+    """Where the clip cache is, how much it holds, and what."""
+    from audiobook.speech.cache import ClipCache, cache_for
+
+    clips = cache_for(cache["cache_dir"], cache["cache_store"])
+    if prune:
+        local = ClipCache(clips.folder, clips.limit_bytes).prune()
+        stored = clips.shared.prune() if clips.shared else 0
+        click.echo(f"pruned: {local} entries here" + (f", {stored} in the store" if clips.shared else ""))
+    entries = list(clips.entries())
+    current = [entry for entry in entries if entry.kind != "earlier"]
+    kinds = {kind: sum(entry.kind == kind for entry in current) for kind in ("clip", "chunk", "analysis", "script")}
+    click.echo(f"local: {clips.store}  {_size(sum(entry.size for entry in current))} of {_size(clips.limit_bytes)}, "
+               f"{len(current):,} entries ({kinds['clip']:,} clip, {kinds['chunk']:,} chunk, "
+               f"{kinds['analysis']:,} analysis, {kinds['script']:,} script files)")
+    if earlier := [entry for entry in entries if entry.kind == "earlier"]:
+        click.echo(f"earlier versions: {len(earlier):,} entries, {_size(sum(entry.size for entry in earlier))}, "
+                   "removed by the next prune once untouched for an hour")
+    if clips.shared:
+        stored = [(size, path) for _, size, path, kind in clips.shared.entries() if kind == "entry"]
+        click.echo(f"store: {clips.shared.url}  {_size(sum(size for size, _ in stored))} of "
+                   f"{_size(clips.shared.limit_bytes)}, {len(stored):,} entries")
+
+
+def _size(count: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if count < 1000 or unit == "GB":
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1000
+    raise AssertionError("unreachable")
 
 
 @main.command()

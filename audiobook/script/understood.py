@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import importlib.util
 import json
+import os
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
@@ -35,7 +36,9 @@ def script_key(text: str, location: str, url: str | None) -> str:
 def cached_script(key: str, cache_folder: Path) -> Script | None:
     entry = cache_folder / CACHE_FOLDER / f"{key}.json"
     try:
-        return _from_json(json.loads(entry.read_text(encoding="utf-8")))
+        with entry.open("rb") as opened:  # once open, a prune removing it cannot take it from us
+            os.utime(opened.fileno())  # the cache prunes the least recently used entries first
+            return _from_json(json.loads(opened.read()))
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError):

@@ -15,6 +15,10 @@ whose render died is unlocked by the kernel and swept by the next prune.
 The cache deletes only what it can prove it wrote: everything lives in its own subfolder
 (``audiobook-clips``) that carries a marker file, and pruning touches only files of its own
 naming scheme in there, so pointing the cache at a home or shared folder can never cost a file.
+The article analyses (script/attribution/syntax.py) live in there too and are pruned with the
+clips. Entries of earlier versions' layouts, which this version never reads, are removed once
+untouched for an hour (an older version may still be rendering with them); those beside our
+subfolder, in the folder the user named, only when their bytes show they are ours.
 """
 
 from __future__ import annotations
@@ -28,16 +32,17 @@ import logging
 import os
 import re
 import secrets
+import time
 import wave
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import platformdirs
 
 from audiobook.errors import InputError, OutputError
-from audiobook.files import write_atomically
+from audiobook.files import STALE_AFTER_SECONDS, write_atomically
 from audiobook.model import Voice
 
 if TYPE_CHECKING:
@@ -55,12 +60,77 @@ _OUR_ENTRY = re.compile(r"[0-9a-f]{64}\.[0-9a-f]{32}\.(wav|mp3|json)")
 _OUR_SHARD = re.compile(r"[0-9a-f]{2}")
 LEASES_NAME = "leases"  # a folder of one locked file per live render
 LOOKUP_LOCK_NAME = "lookup.lock"  # shared by look-ups, exclusive while pruning
+# Where each article's analysis (script/attribution/syntax.py) and understood script (script/understood.py)
+# are kept, as KEY.json, and what kind of entry each holds.
+ANALYSIS_FOLDER, SCRIPTS_FOLDER = "analysis", "scripts"
+KEPT_FOLDERS = {ANALYSIS_FOLDER: "analysis", SCRIPTS_FOLDER: "script"}
+_OUR_ANALYSIS = re.compile(r"[0-9a-f]{64}\.json")
+# Before entries carried their checksum (5b5ee4b) they were KEY.ext, and before the marked
+# subfolder (25c2ddf) they lay in shards of the cache folder itself.
+_EARLIER_ENTRY = re.compile(r"[0-9a-f]{64}\.(wav|mp3|json)")
+# Temporary files a killed render left in our subfolder: write_atomically's, and the first versions' mkstemp names.
+_OUR_TEMPORARY = re.compile(r"\.[0-9a-f]{64}\.([0-9a-f]{32}\.)?(wav|mp3|json)\.[a-z0-9_]{8}\.part|tmp[a-z0-9_]{8}\.part")
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_URL_WITHOUT_SLASHES = re.compile(r"^[a-z][a-z0-9+.-]+:(?!//)", re.IGNORECASE)
+ENVIRONMENT = "AUDIOBOOK_CACHE"
+
+
+def cache_location(value: str, given_as: str) -> tuple[Path | None, str | None]:
+    """Where a cache lives, as --cache-dir or $AUDIOBOOK_CACHE name it: (a folder, None) for a folder
+    or file://FOLDER, (None, the URL) for a store every machine shares (s3://BUCKET/PREFIX)."""
+    if not value.strip():
+        raise InputError(f"{given_as} is empty; give a folder or a store URL (s3://BUCKET/PREFIX)")
+    if value.lower().startswith("file://"):
+        folder = value[len("file://"):]
+        if not folder:
+            raise InputError(f"{given_as} {value}: a file:// URL needs a folder after it (file:///path/to/cache)")
+        return Path(folder), None
+    if _URL.match(value):
+        if not value.split("://", 1)[1].strip("/"):
+            raise InputError(f"{given_as} {value}: the URL names no bucket or folder (s3://BUCKET/PREFIX)")
+        return None, value
+    if _URL_WITHOUT_SLASHES.match(value):  # s3:bucket would quietly become a folder named "s3:bucket"
+        raise InputError(f"{given_as} {value}: looks like a URL without its //; write it as SCHEME://BUCKET/PREFIX")
+    return Path(value), None
+
+
+def environment_location() -> tuple[Path | None, str | None]:
+    value = os.environ.get(ENVIRONMENT)
+    # An empty variable is an unset one, as the shell treats it.
+    return cache_location(value, f"${ENVIRONMENT}") if value else (None, None)
 
 
 def default_cache_dir() -> Path:
-    """$AUDIOBOOK_CACHE if set, else the platform's cache folder."""
-    override = os.environ.get("AUDIOBOOK_CACHE")
-    return Path(override) if override else Path(platformdirs.user_cache_dir("audiobook")) / "clips"
+    """The folder $AUDIOBOOK_CACHE names, else the platform's cache folder (also when it names a store)."""
+    return environment_location()[0] or Path(platformdirs.user_cache_dir("audiobook")) / "clips"
+
+
+def default_store() -> str | None:
+    """The store URL $AUDIOBOOK_CACHE names, if it names one."""
+    return environment_location()[1]
+
+
+def cache_for(folder: Path | None, store_url: str | None) -> ClipCache:
+    """The cache for --cache-dir's two forms; with neither given, for $AUDIOBOOK_CACHE's."""
+    if folder is None and store_url is None:
+        store_url = default_store()
+    if not store_url:
+        return ClipCache(folder)
+    from audiobook.speech.store import SharedStore  # fsspec loads only when a store is asked for
+
+    return ClipCache(folder, shared=SharedStore(store_url))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A file the cache made: when it was last used, its size, and what it holds."""
+
+    used: float
+    size: int
+    path: str  # a string, not a Path: a walk of a big cache makes tens of thousands
+    kind: str
+    """One of: clip, chunk (an MP3 or its clip lengths), analysis, script, earlier (an earlier version's entry,
+    never read now), temporary (a killed render's half-written file)."""
 
 
 class ClipCache:
@@ -229,7 +299,11 @@ class ClipCache:
         """Remove the least recently used entries until the cache fits its limit; returns how many went.
 
         Entries found or written since the oldest live render took its lease stay, whatever the limit.
-        Only files of our own naming in our own marked subfolder count; symbolic links are never followed."""
+        Only files of our own naming in our own marked subfolder count (and, beside it, earlier
+        versions' entries whose bytes prove them ours); symbolic links are never followed.
+        A shared store behind the cache is pruned too, at most once a day (store.py)."""
+        if self.shared:
+            self.shared.prune_when_due()
         if not (self.store / MARKER_NAME).is_file():
             return 0
         with self._lookup_lock(fcntl.LOCK_EX):
@@ -253,24 +327,90 @@ class ClipCache:
         return oldest
 
     def _prune(self, keep_since: float) -> int:
-        entries = []
-        for shard in os.scandir(self.store):
-            if not (_OUR_SHARD.fullmatch(shard.name) and shard.is_dir(follow_symlinks=False)):
-                continue
-            for entry in os.scandir(shard.path):
-                if not (_OUR_ENTRY.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)):
-                    continue  # not ours, or another render's file still being written
-                try:
-                    stat = entry.stat(follow_symlinks=False)
-                except FileNotFoundError:  # Another render pruned it first.
-                    continue
-                entries.append((stat.st_mtime, stat.st_size, Path(entry.path)))
-        total = sum(size for _, size, _ in entries)
-        removed = 0
-        for used, size, path in sorted(entries):
-            if total <= self.limit_bytes or used >= keep_since:
+        abandoned_before = time.time() - STALE_AFTER_SECONDS
+        entries, removed, emptied = [], 0, set()
+        for entry in self.entries(temporaries=True):
+            if entry.kind in ("earlier", "temporary"):  # never read by this version: no limit keeps them
+                if entry.used < abandoned_before:
+                    _remove(entry.path)
+                    emptied.add(os.path.dirname(entry.path))
+                    removed += 1
+            else:
+                entries.append(entry)
+        total = sum(entry.size for entry in entries)
+        for entry in sorted(entries, key=lambda entry: entry.used):
+            if total <= self.limit_bytes or entry.used >= keep_since:
                 break
-            path.unlink(missing_ok=True)
-            total -= size
+            _remove(entry.path)
+            total -= entry.size
             removed += 1
+        for shard in emptied:
+            if os.path.dirname(shard) == str(self.folder):  # a first versions' shard: gone once we took our last file
+                with contextlib.suppress(OSError):  # not empty: something of someone else's is in it
+                    os.rmdir(shard)
         return removed
+
+    def entries(self, temporaries: bool = False) -> Iterator[Entry]:
+        """Every file the cache holds, with ``temporaries`` the ones killed renders left half-written."""
+        for shard in _scan(self.store):
+            if _OUR_SHARD.fullmatch(shard.name) and shard.is_dir(follow_symlinks=False):
+                for file in _scan(shard.path):
+                    if match := _OUR_ENTRY.fullmatch(file.name):
+                        yield from _entry(file, "clip" if match[1] == "wav" else "chunk")
+                    elif _EARLIER_ENTRY.fullmatch(file.name):
+                        yield from _entry(file, "earlier")
+                    elif temporaries and _OUR_TEMPORARY.fullmatch(file.name):
+                        yield from _entry(file, "temporary")
+        for folder, kind in KEPT_FOLDERS.items():
+            for file in _scan(self.store / folder):
+                if _OUR_ANALYSIS.fullmatch(file.name):
+                    yield from _entry(file, kind)
+                elif temporaries and _OUR_TEMPORARY.fullmatch(file.name):
+                    yield from _entry(file, "temporary")
+        # The first versions' layout, in shards of the folder the user named: only files proven ours.
+        for shard in _scan(self.folder):
+            if _OUR_SHARD.fullmatch(shard.name) and shard.is_dir(follow_symlinks=False):
+                for file in _scan(shard.path):
+                    if _EARLIER_ENTRY.fullmatch(file.name) and file.name.startswith(shard.name) and _made_by_us(file):
+                        yield from _entry(file, "earlier")
+
+
+def _scan(folder: Path | str) -> list[os.DirEntry]:
+    try:
+        return list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def _entry(file: os.DirEntry, kind: str) -> Iterator[Entry]:
+    """The entry for a file, unless it is a link or another render removed it first."""
+    try:
+        if file.is_file(follow_symlinks=False):
+            stat = file.stat(follow_symlinks=False)
+            yield Entry(stat.st_mtime, stat.st_size, file.path, kind)
+    except FileNotFoundError:
+        pass
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):  # another render pruned it first
+        os.unlink(path)
+
+
+def _made_by_us(file: os.DirEntry) -> bool:
+    """Whether a file of the first versions' naming holds what they wrote: a mono 16-bit WAV, an MPEG
+    audio chunk, or a chunk's clip lengths. A hex-named file of another program's is left alone."""
+    try:
+        with open(file.path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    if file.name.endswith(".wav"):
+        return head[:4] == b"RIFF" and head[8:16] == b"WAVEfmt " and head[22:24] == b"\x01\x00" and head[34:36] == b"\x10\x00"
+    if file.name.endswith(".mp3"):
+        return len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
+    try:
+        lengths = json.loads(head)
+    except ValueError:
+        return False
+    return isinstance(lengths, list) and all(isinstance(length, int) for length in lengths)

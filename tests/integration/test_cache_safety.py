@@ -71,7 +71,7 @@ def test_a_same_named_folder_without_the_marker_is_not_taken_over(tmp_path):
 def test_an_empty_cache_dir_is_a_one_line_error_and_writes_nothing(tmp_path):
     result = audiobook("render", str(SHORT), "-o", str(tmp_path / "out" / "x.mp3"), "--cache-dir", "", home=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.splitlines() == ["audiobook: --cache-dir is empty; give a folder, or leave the option out for the user cache"]
+    assert result.stderr.splitlines() == ["audiobook: --cache-dir is empty; give a folder or a store URL (s3://BUCKET/PREFIX)"]
     assert list(tmp_path.iterdir()) == []
 
 

@@ -16,6 +16,7 @@ import hashlib
 import importlib.abc
 import importlib.util
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -77,7 +78,9 @@ def cached_analysis(texts: list[str], cache_folder: Path | None) -> Analysis | N
     if not cache_folder or not (entry := _entry(texts, cache_folder)).exists():
         return None
     try:
-        return _from_json(json.loads(entry.read_text(encoding="utf-8")))
+        with entry.open("rb") as opened:  # once open, a prune removing it cannot take it from us
+            os.utime(opened.fileno())  # the cache prunes the least recently used analyses first
+            return _from_json(json.loads(opened.read()))
     except (OSError, ValueError, KeyError, TypeError):
         return None  # An unreadable entry is analysed again and rewritten.
 
