@@ -10,7 +10,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from audiobook.extract.chrome import Neighbours, Where, is_chrome, looks_like_bare_caption, printed_key
+from audiobook.extract.chrome import (
+    Neighbours, Where, comments_start, is_chrome, looks_like_bare_caption, printed_key,
+)
 from audiobook.extract.dates import parse_date
 from audiobook.errors import InputError
 from audiobook.extract.lines import Line, Metadata
@@ -34,6 +36,8 @@ _IMAGE_CAPTION = re.compile(r"^(?:image|media|picture) caption,\s*(.+)$", re.IGN
 SENTENCE_END = re.compile(r"[.!?:;…”\"’)\]]\s*$")
 _BYLINE = re.compile(r"^by\s+[A-Z]", re.IGNORECASE)
 _MARKUP_HEADING = re.compile(r"^#{1,6}\s+")
+# How far above the headline page furniture reaches: a menu, a section name, a notice or two.
+_LOOK_AHEAD = 4
 
 
 def structure(lines: list[Line], metadata: Metadata, label: str) -> Article:
@@ -146,8 +150,11 @@ class _Neighbourhood:
         self.lines = lines
         self.questions = sum(line.text.rstrip().endswith("?") for line in lines)
         self._first_printed: dict[str, int] = {}
+        self._last_printed: dict[str, int] = {}
         for index, line in enumerate(lines):
             self._first_printed.setdefault(printed_key(line.text), index)
+            self._last_printed[printed_key(line.text)] = index
+        self._comments_start: dict[int, int | None] = {}
         # Paragraphs of story: twenty words or more of plain text.
         self._paragraphs = [
             index for index, line in enumerate(lines) if line.hint == "text" and len(line.text.split()) >= 20
@@ -162,7 +169,16 @@ class _Neighbourhood:
             printed_before=_PrintedBefore(self._first_printed, index),
             questions=self.questions,
             story_before=story_start is not None and self._paragraph_between(story_start, index),
+            ahead=tuple(lines[index + 1:index + 1 + _LOOK_AHEAD]),
+            printed_after=_PrintedAfter(self._last_printed, index),
+            in_comments=story_start is not None and self._under_comments(story_start, index),
         ))
+
+    def _under_comments(self, story_start: int, index: int) -> bool:
+        if story_start not in self._comments_start:
+            self._comments_start[story_start] = comments_start(self.lines, story_start)
+        start = self._comments_start[story_start]
+        return start is not None and index > start
 
     def _paragraph_between(self, start: int, end: int) -> bool:
         first = bisect.bisect_left(self._paragraphs, start)
@@ -178,6 +194,17 @@ class _PrintedBefore:
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.first_printed.get(key, self.index) < self.index
+
+
+@dataclass(frozen=True)
+class _PrintedAfter:
+    """The lines printed after ``index``, likewise."""
+
+    last_printed: dict[str, int]
+    index: int
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.last_printed.get(key, self.index) > self.index
 
 
 @dataclass(frozen=True)
