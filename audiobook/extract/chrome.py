@@ -32,8 +32,11 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
     # sharing and following
     (r"^share( this( article| story| page)?)?:?$|\bshare (this|on|via)\b|^(copy|email) link$|\bfollow us\b"
      r"|\bconnect with us\b|^(facebook|twitter|x|whatsapp|linkedin|email)$", 1.0),
-    # the page's own furniture: an app to download, a picture's alt text, a bare address
-    (r"^(download|get) .{0,40}\bapp\b|^(avatar|thumbnail|logo|icon)$|^(https?://|www\.)\S+$", 1.0),
+    # the page's own furniture: an app to download, a picture's alt text, a bare address, a gallery's
+    # counter, a writer's handle or email address
+    (r"^(download|get) .{0,40}\bapp\b|^(avatar|thumbnail|logo|icon)$|^(https?://|www\.)\S+$"
+     r"|^((image|photo|picture|slide) )?\d+ ?(of|/) ?\d+$|^@\w{2,}$|^(twitter|x|instagram|threads|bluesky): ?@\w+"
+     r"|\bfollow (him|her|them|me) on\b|^[\w.+-]+@[\w-]+(\.[\w-]+)+$", 1.0),
     # the site talking about itself when something fails to load (a story's 'the service is unavailable'
     # is about the world: only the page's own words count)
     (r"^oops\b|\b(this|our) (page|feature|content|video|site|website) is (currently |temporarily )?unavailable\b"

@@ -131,7 +131,8 @@ def test_comments_begin_at_a_comment_heading_with_a_signed_comment_under_it():
     "Our website is temporarily unavailable in your location.",
     "Connect with us", "top of page", "Privacy", "Comments 2", "1 comment about \"Video Pick\".", "Leave a reply",
     "Submitted 2 months ago", "This was published 18 years ago", "Published", "Download the Courier app today!",
-    "Avatar", "Next story loading loading..",
+    "Avatar", "Next story loading loading..", "Image 3 of 12", "4/9", "@harbourcourier", "Twitter: @niamhc",
+    "Follow her on X", "niamh.corrigan@courier.ie",
 ])
 def test_words_the_page_says_about_itself_are_chrome_after_the_story(text):
     assert is_chrome(Line(text), "after_story")
@@ -144,6 +145,8 @@ def test_words_the_page_says_about_itself_are_chrome_after_the_story(text):
     "12 responses were received by the council.",
     "Customers were told to download the bank's app.",
     "The ship was still loading.",
+    "He was one of 12 survivors.",
+    "Write to the council at harbour@kilbride.ie before Friday.",
 ])
 def test_the_same_words_about_the_world_end_a_story_and_are_read(text):
     assert not is_chrome(Line(text), "after_story")
