@@ -134,6 +134,10 @@ def _drop_caption_duplicates(lines: list[Line]) -> list[Line]:
     kept: list[Line] = []
     for line in lines:
         words = normalise_for_match(line.caption_text or line.text)
+        if _alt_text_then_caption(kept[-1] if kept else None, line):
+            # The same few words twice in a row, no credit: a photo's alt text and its caption.
+            kept[-1] = replace(line, caption_text=line.text)
+            continue
         uncredited = line.credit is None and (line.caption_text is not None or line.hint == "text")
         if uncredited and words and any(words == caption or (len(words) > 20 and words in caption) for caption in captions):
             continue
@@ -141,6 +145,16 @@ def _drop_caption_duplicates(lines: list[Line]) -> list[Line]:
             continue
         kept.append(line)
     return kept
+
+
+def _alt_text_then_caption(previous: Line | None, line: Line) -> bool:
+    """A line printed twice in a row, a few words with no sentence end: what a page prints for a
+    photo (its alt text, then its caption) and no story does."""
+    text = line.text.strip()
+    return (
+        previous is not None and previous.hint == line.hint == "text" and previous.caption_text is None
+        and previous.text.strip() == text and len(text.split()) <= 15 and not SENTENCE_END.search(text)
+    )
 
 
 class _Neighbourhood:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from audiobook.api import prepare
+from audiobook.extract import extract
 from audiobook.extract.chrome import Neighbours, comments_start, is_chrome
 from audiobook.extract.lines import Line
 from audiobook.quality.evaluation import score
@@ -213,3 +214,18 @@ def test_html_press_release_silences_its_section_icons_label_code_and_app_prompt
     for words in ("The Rossbeg Harbour Trust said on Tuesday", "The pier has served this village",
                   "The work will close the pier to boats"):
         assert words in spoken
+
+
+def test_the_same_few_words_twice_in_a_row_are_a_photos_alt_text_and_caption_read_once():
+    page = "\n\n".join([
+        "Court photos land man in contempt", "Preston Crown Court", "Preston Crown Court", "Have your say",
+        PARAGRAPH.text, "Councillors agreed to ask the department for emergency funding before a public meeting.",
+    ])
+    article = extract(page, "court.txt")
+    assert [(block.kind, block.text) for block in article.blocks if block.text == "Preston Crown Court"] == [
+        ("caption", "Preston Crown Court"),
+    ]
+    assert article.subtitle is None
+    # A sentence printed twice is a repeat of the story, not a caption.
+    twice = "\n\n".join(["Ferry cut", PARAGRAPH.text, "It will run again.", "It will run again.", PARAGRAPH.text + " Again."])
+    assert "caption" not in {block.kind for block in extract(twice, "twice.txt").blocks}
