@@ -83,6 +83,7 @@ _FULL_STOP = re.compile(r"[.!?…][”\"’)\]]*\s*$")
 _BULLET = re.compile(r"^[♦•●▪■►▶›»◆\-–*·]\s+")
 _MENU_SEPARATORS = re.compile(r"(\s[|·•›»]\s.*){2,}")
 _LABEL = re.compile(r"^[A-Z][\w’' ]{0,25}:$")
+_SITE_VOICE = re.compile(r"\b(we|we’re|we're|we’ve|we've|our|us)\b", re.IGNORECASE)
 _READER = re.compile(r"\b(you|your|yours)\b", re.IGNORECASE)
 _SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with vs is are be".split())
 _IMAGE_WORDS = re.compile(r"\b(image|photo(graph)?|picture|pictured|file photo|illustration)\b", re.IGNORECASE)
@@ -172,6 +173,10 @@ def chrome_score(line: Line, where: Where, neighbours: Neighbours = Neighbours()
         parse_date(text) is None and any(_looks_like_headline(other) for other in neighbours.ahead)
     ):
         score += 0.5  # a section name or a notice above the headline ('Opinion', 'Press Releases')
+    if where == "before_title" and words <= 25 and not quoted and _SITE_VOICE.search(text) and (
+        any(_looks_like_headline(other) for other in neighbours.ahead)
+    ):
+        score += 0.5  # the site speaking for itself above the headline: 'We use cookies …', 'We are working …'
     if where != "body" and words <= 4 and not _SENTENCE_END.search(text) and _DANGLING.search(text):
         score += 0.7  # a label whose value is missing: 'Created by', 'Published' … 'on'
     if where != "body" and not _WORD.search(text) and not any(character.isdigit() for character in text):
@@ -252,9 +257,12 @@ def _reach(words: int, where: Where, text: str) -> float:
 
 def _looks_like_headline(line: Line) -> bool:
     """A line that could be the headline still to come: a few words to a long sentence's worth, not
-    ended with a full stop, not a quotation."""
+    ended as a sentence (a question or an exclamation may be), not a quotation."""
     text = line.text.strip()
-    return 5 <= len(text.split()) <= 25 and text[0].isupper() and not text.endswith(".") and text[0] not in QUOTE_OPENERS
+    return (
+        5 <= len(text.split()) <= 25 and text[0].isupper() and text[0] not in QUOTE_OPENERS
+        and (not _SENTENCE_END.search(text) or text.endswith(("?", "!")))
+    )
 
 
 def _is_breadcrumb(text: str, following: Line | None) -> bool:

@@ -57,6 +57,15 @@ def test_a_short_headline_or_a_dated_line_above_the_headline_is_not_a_section_na
     assert not is_chrome(Line("23rd Jan 2024"), "before_title", ahead)  # the story's date
 
 
+def test_the_site_speaking_for_itself_above_the_headline_is_a_notice():
+    notice = Line("We are working hard to get it back online.")
+    assert is_chrome(notice, "before_title", Neighbours(ahead=(Line("News"), HEADLINE)))
+    # An article with no headline may open in the first person: the next line is story, not a headline.
+    opening = Line("We drove north on the last day of the season, when the ferry still ran twice a day.")
+    assert not is_chrome(opening, "before_title", Neighbours(ahead=(PARAGRAPH,)))
+    assert not is_chrome(opening, "before_title", Neighbours(ahead=(Line('He said: "It never ran on time, not once."'),)))
+
+
 def test_a_label_printed_above_the_headline_and_again_later_is_a_template_label():
     label = Line("Template for local news")
     assert is_chrome(label, "before_title", Neighbours(printed_after=frozenset({"template for local news"})))
