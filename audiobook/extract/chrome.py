@@ -94,8 +94,6 @@ _DANGLING = re.compile(r"(^|\s)(by|on|in|at|under|from|of|for|with)$", re.IGNORE
 _WORD = re.compile(r"[^\W\d_]{2,}")
 # A CMS shortcode, a template tag or an HTML tag that was never rendered.
 _TEMPLATE_CODE = re.compile(r"\[\w+(\s+\w+=[^\]]*)+\]|\{\{.*?\}\}|\{%.*?%\}|</?[a-z][a-z0-9]*(\s[^>]*)?>")
-# Breadcrumbs whose links ran together when the page became text: 'HomeLettersWe Love …'.
-_GLUED_LINKS = re.compile(r"[a-z][A-Z][a-z]+[A-Z]")
 # A writer's name with a staff title: under another story's headline, or a template's.
 _STAFF_TITLE = re.compile(r"^[^,]{2,40}, [\w ]{0,40}\b(reporter|correspondent|editor|writer|columnist|contributor)$", re.IGNORECASE)
 # When a comment was posted: a reader's comment is signed with a date or a time.
@@ -173,16 +171,20 @@ def chrome_score(line: Line, where: Where, neighbours: Neighbours = Neighbours()
         parse_date(text) is None and any(_looks_like_headline(other) for other in neighbours.ahead)
     ):
         score += 0.5  # a section name or a notice above the headline ('Opinion', 'Press Releases')
-    if where == "before_title" and words <= 25 and not quoted and _SITE_VOICE.search(text) and (
+    if where == "before_title" and words <= 25 and not quoted and text.endswith(".") and _SITE_VOICE.search(text) and (
         any(_looks_like_headline(other) for other in neighbours.ahead)
     ):
-        score += 0.5  # the site speaking for itself above the headline: 'We use cookies …', 'We are working …'
-    if where != "body" and words <= 4 and not _SENTENCE_END.search(text) and _DANGLING.search(text):
-        score += 0.7  # a label whose value is missing: 'Created by', 'Published' … 'on'
+        # The site speaking for itself above the headline ('We use cookies …', 'We are working …'): a
+        # headline may say 'we' too, but it does not end with a full stop.
+        score += 0.5
+    if where in ("header", "after_story") and words <= 4 and not _SENTENCE_END.search(text) and _DANGLING.search(text):
+        # A label whose value is missing: 'Created by', 'Published' … 'on'. Above the story such a
+        # line may be a short headline ('Who to vote for').
+        score += 0.7
     if where != "body" and not _WORD.search(text) and not any(character.isdigit() for character in text):
         score += 1.0  # a row of icons with their one-letter labels: 'f t # e'
-    if _TEMPLATE_CODE.search(text):
-        score += 1.0  # markup never rendered: '[ad_space id=3]' is no sentence anywhere
+    if _TEMPLATE_CODE.fullmatch(text):
+        score += 1.0  # markup never rendered: '[ad_space id=3]' on a line of its own is no sentence anywhere
     if where == "before_title" and _is_breadcrumb(text, neighbours.following):
         score += 1.0
     if where in ("before_title", "after_story") and words <= 10 and _STAFF_TITLE.search(text):
@@ -266,14 +268,12 @@ def _looks_like_headline(line: Line) -> bool:
 
 
 def _is_breadcrumb(text: str, following: Line | None) -> bool:
-    """The path to the page: links run together ('HomeLettersWe …'), or section names before the
-    headline that the next line prints alone."""
-    if _GLUED_LINKS.search(text):
-        return True
-    if following is None:
-        return False
+    """The path to the page ending in its headline, which the next line prints alone: 'Home › Letters ›
+    Keep the night ferry', or its links run together ('HomeLettersKeep the night ferry')."""
+    if following is None or len(following.text.split()) < 3:
+        return False  # 'Storm hits Kilbride' above 'Kilbride' is a headline, not a path to it
     headline, line = normalise_for_match(following.text), normalise_for_match(text)
-    return bool(headline) and line.endswith(headline) and len(line) > len(headline)
+    return line.endswith(headline) and len(line) > len(headline)
 
 
 def _teaser_headline(text: str) -> bool:

@@ -64,6 +64,8 @@ def test_the_site_speaking_for_itself_above_the_headline_is_a_notice():
     opening = Line("We drove north on the last day of the season, when the ferry still ran twice a day.")
     assert not is_chrome(opening, "before_title", Neighbours(ahead=(PARAGRAPH,)))
     assert not is_chrome(opening, "before_title", Neighbours(ahead=(Line('He said: "It never ran on time, not once."'),)))
+    # A headline may say 'we', but it does not end with a full stop.
+    assert not is_chrome(Line("What we learned from the ferry vote"), "before_title", Neighbours(ahead=(HEADLINE,)))
 
 
 def test_a_label_printed_above_the_headline_and_again_later_is_a_template_label():
@@ -82,6 +84,10 @@ def test_a_label_whose_value_is_missing_is_chrome_around_the_story_not_inside_it
     assert not is_chrome(Line(text), "body")
 
 
+def test_a_short_headline_ending_with_a_preposition_is_not_a_label_missing_its_value():
+    assert not is_chrome(Line("Who to vote for"), "before_title", Neighbours(ahead=(PARAGRAPH,)))
+
+
 def test_a_byline_is_not_a_label_missing_its_value():
     assert not is_chrome(Line("Niamh Corrigan"), "header")
     assert not is_chrome(Line("By Niamh Corrigan"), "header")
@@ -98,15 +104,17 @@ def test_template_code_never_rendered_is_chrome_anywhere(text):
     assert is_chrome(Line(text), "body")
 
 
-def test_a_bracketed_note_in_a_transcript_is_not_template_code():
+def test_a_bracketed_note_in_a_transcript_or_a_tag_named_in_a_sentence_is_not_template_code():
     assert not is_chrome(Line("[Laughter]"), "body")
+    assert not is_chrome(Line("The council's new site uses the <table> tag to lay out the ferry fares."), "body")
 
 
 def test_a_breadcrumb_above_the_headline_is_chrome():
     headline = Line("Keep the night ferry")
     assert is_chrome(Line("HomeLettersKeep the night ferry"), "before_title", Neighbours(following=headline))
     assert is_chrome(Line("Home Letters Keep the night ferry"), "before_title", Neighbours(following=headline))
-    assert not is_chrome(Line("McDonald's opens in Kilbride"), "before_title", Neighbours(following=PARAGRAPH))
+    assert not is_chrome(Line("YouTube star PewDiePie opens a cafe in Kilbride"), "before_title", Neighbours(following=PARAGRAPH))
+    assert not is_chrome(Line("Storm hits Kilbride"), "before_title", Neighbours(following=Line("Kilbride")))
 
 
 def test_another_storys_byline_after_the_story_is_chrome_but_this_storys_byline_is_not():
