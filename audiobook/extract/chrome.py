@@ -83,6 +83,7 @@ _FULL_STOP = re.compile(r"[.!?…][”\"’)\]]*\s*$")
 _BULLET = re.compile(r"^[♦•●▪■►▶›»◆\-–*·]\s+")
 _MENU_SEPARATORS = re.compile(r"(\s[|·•›»]\s.*){2,}")
 _LABEL = re.compile(r"^[A-Z][\w’' ]{0,25}:$")
+_BYLINE = re.compile(r"^by\s+[A-Z]", re.IGNORECASE)
 _SITE_VOICE = re.compile(r"\b(we|we’re|we're|we’ve|we've|our|us)\b", re.IGNORECASE)
 _READER = re.compile(r"\b(you|your|yours)\b", re.IGNORECASE)
 _SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with vs is are be".split())
@@ -168,11 +169,11 @@ def chrome_score(line: Line, where: Where, neighbours: Neighbours = Neighbours()
         # above the headline and again under the next story's is furniture the first time too.
         score += 1.0
     if where == "before_title" and words <= 2 and not _SENTENCE_END.search(text) and not quoted and (
-        parse_date(text) is None and any(_looks_like_headline(other) for other in neighbours.ahead)
+        parse_date(text) is None and _headline_next(neighbours.ahead)
     ):
         score += 0.5  # a section name or a notice above the headline ('Opinion', 'Press Releases')
     if where == "before_title" and words <= 25 and not quoted and text.endswith(".") and _SITE_VOICE.search(text) and (
-        any(_looks_like_headline(other) for other in neighbours.ahead)
+        _headline_next(neighbours.ahead)
     ):
         # The site speaking for itself above the headline ('We use cookies …', 'We are working …'): a
         # headline may say 'we' too, but it does not end with a full stop.
@@ -181,7 +182,7 @@ def chrome_score(line: Line, where: Where, neighbours: Neighbours = Neighbours()
         # A label whose value is missing: 'Created by', 'Published' … 'on'. Above the story such a
         # line may be a short headline ('Who to vote for').
         score += 0.7
-    if where != "body" and not _WORD.search(text) and not any(character.isdigit() for character in text):
+    if where != "body" and words <= 8 and not _WORD.search(text) and not any(character.isdigit() for character in text):
         score += 1.0  # a row of icons with their one-letter labels: 'f t # e'
     if _TEMPLATE_CODE.fullmatch(text):
         score += 1.0  # markup never rendered: '[ad_space id=3]' on a line of its own is no sentence anywhere
@@ -255,6 +256,19 @@ def _reach(words: int, where: Where, text: str) -> float:
         reach = 1.0 if words <= 12 else max(0.0, (24 - words) / 12)
         return reach / 2 if _FULL_STOP.search(text) else reach
     return 1.0 if words <= 40 else max(0.0, (55 - words) / 15)
+
+
+def _headline_next(ahead: tuple[Line, ...]) -> bool:
+    """Whether the next line of more than a few words looks like a headline, with only short
+    furniture before it. A byline or a date on the way means the headline has been printed already
+    ('Bridge Reopens' / 'By Ann Lee'): bylines and dates follow headlines."""
+    for line in ahead:
+        text = line.text.strip()
+        if _BYLINE.match(text) or parse_date(text) is not None:
+            return False
+        if len(text.split()) > 4:
+            return _looks_like_headline(line)
+    return False
 
 
 def _looks_like_headline(line: Line) -> bool:

@@ -50,6 +50,12 @@ def test_a_word_or_two_above_a_headline_still_to_come_is_a_section_name(text):
     assert not is_chrome(Line(text), "before_title", Neighbours(ahead=(PARAGRAPH,)))
 
 
+def test_a_two_word_headline_above_its_byline_is_the_headline_though_a_headline_like_line_follows():
+    ahead = (Line("By Ann Lee"), PARAGRAPH, Line("Read more: How the bridge was rebuilt"))
+    assert not is_chrome(Line("Bridge Reopens"), "before_title", Neighbours(ahead=ahead))
+    assert not is_chrome(Line("Bridge Reopens"), "before_title", Neighbours(ahead=(Line("12 March 2024"), HEADLINE)))
+
+
 def test_a_short_headline_or_a_dated_line_above_the_headline_is_not_a_section_name():
     ahead = Neighbours(ahead=(Line("It all started when a police officer took drugs from the evidence locker"),))
     assert not is_chrome(Line("What is going on?"), "before_title", ahead)  # a headline that is a question
@@ -93,10 +99,11 @@ def test_a_byline_is_not_a_label_missing_its_value():
     assert not is_chrome(Line("By Niamh Corrigan"), "header")
 
 
-def test_a_row_of_icons_is_chrome_but_an_interviews_label_is_not():
+def test_a_row_of_icons_is_chrome_but_an_interviews_label_or_a_paragraph_of_letters_is_not():
     assert is_chrome(Line("f t # e"), "header")
     assert is_chrome(Line("f t # e"), "after_story")
     assert not is_chrome(Line("Q:"), "body")
+    assert not is_chrome(Line("“a” 'b’ \"c” ‘d' «e» „f“ " * 20), "header")
 
 
 @pytest.mark.parametrize("text", ["[bsa_pro_ad_space id=3]", "[ad_slot id=4 size=banner]", "{{ related_stories }}"])
