@@ -3,8 +3,9 @@ advertisements, reader call-outs, credits, licensing, related links), kept silen
 
 A line is scored on evidence rather than matched against a list of exact phrases: words that are
 about the page rather than the world, where the line stands (before the headline, between it and
-the body, inside the story, after it), how long it is, whether it is a link, a list of headlines
-or a repeat of a line already printed. A line whose evidence reaches ``THRESHOLD`` is chrome. The
+the body, inside the story, after it, under the readers' comments), how long it is, whether it is
+a link, a list of headlines, a label waiting for its value, a row of icons, template code, or a
+line the page prints twice. A line whose evidence reaches ``THRESHOLD`` is chrome. The
 weights and the threshold were set on the dev part of the corpus (tests/corpus/dev) only.
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Container
 from dataclasses import dataclass
 from typing import Literal
 
+from audiobook.extract.dates import parse_date
 from audiobook.extract.lines import Line
 from audiobook.script.quotes import QUOTE_OPENERS, normalise_for_match
 
@@ -29,7 +31,16 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
     (r"\badvertisement\b|^advertising$|^ad$|^sponsored\b|\bsponsored (content|by)\b", 1.0),
     # sharing and following
     (r"^share( this( article| story| page)?)?:?$|\bshare (this|on|via)\b|^(copy|email) link$|\bfollow us\b"
-     r"|^(facebook|twitter|x|whatsapp|linkedin|email)$", 1.0),
+     r"|\bconnect with us\b|^(facebook|twitter|x|whatsapp|linkedin|email)$", 1.0),
+    # the page's own furniture: an app to download, a picture's alt text, a bare address, a gallery's
+    # counter, a writer's handle or email address
+    (r"^(download|get) .{0,40}\bapp\b|^(avatar|thumbnail|logo|icon)$|^(https?://|www\.)\S+$"
+     r"|^((image|photo|picture|slide) )?\d+ ?(of|/) ?\d+$|^@\w{2,}$|^(twitter|x|instagram|threads|bluesky): ?@\w+"
+     r"|\bfollow (him|her|them|me) on\b|^[\w.+-]+@[\w-]+(\.[\w-]+)+$", 1.0),
+    # the site talking about itself when something fails to load (a story's 'the service is unavailable'
+    # is about the world: only the page's own words count)
+    (r"^oops\b|\b(this|our) (page|feature|content|video|site|website) is (currently |temporarily )?unavailable\b"
+     r"|\bunavailable in your (location|region|country)\b", 1.0),
     # newsletters, subscriptions, accounts
     (r"\bsign up\b|\bsubscribe\b|^sign in$|^log in$", 0.8),
     (r"\bnewsletters?\b", 0.8),
@@ -38,9 +49,10 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
      r"|^more from\b"
      r"|\brelated (articles?|stories|coverage|content|topics|links)\b|^related\b|\bmore on (these|this) topics?\b"
      r"|^recommended\b|\bmost (viewed|read|popular|shared)\b|^(tags|topics|filed under)\b|\bclick here\b|\btap here\b"
-     r"|^special report\b|^(latest|top) (news|stories)\b|^loading$", 1.0),
+     r"|^special report\b|^(latest|top) (news|stories)\b|^(next|previous) (story|article|post)\b|^loading$", 1.0),
     # comments and reader call-outs
-    (r"^\d+ comments?$|\bcomments? (are|is) (posted|moderated)\b|^(have|add) your say\b|\bpowered by\b"
+    (r"^\d+ (comments?|responses?|replies)( (about|on|to) [\"“‘].*)?$|^comments?:? \(?\d+\)?$|^(leave|post) a (comment|reply)\b"
+     r"|\bcomments? (are|is) (posted|moderated)\b|^(have|add) your say\b|\bpowered by\b"
      r"|\bget in touch\b|\b(contact|email|tell) us\b|\byour responses?\b|\bcan be anonymous\b"
      r"|\bshare your (story|views|experience)", 1.0),
     # credits, licensing, standards
@@ -50,6 +62,9 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
     (r"\blicensing rights\b|\bopens? (in )?(a )?new (tab|window)\b|\ball rights reserved\b|\bour standards:"
      r"|\btrust principles\b|\breport (a|an) (typo|error)\b|\bstory continues (below|after)\b", 2.0),
     (r"^(first )?published (in|on|by)\b|\bthis (article|story) (is|was) (more than|over) \d+"
+     # when the page was put up, said the way only a page says it
+     r"|^(published|updated|posted|submitted|created):?$|^(published|updated|posted|submitted)\b.{0,30}\bago$"
+     r"|^this was (first )?published \d+ \w+ ago$"
      r"|\bthis (article|story|piece) is part of\b|\bour series\b|\b\d+ min(ute)?s? read\b", 1.0),
     # who paid for the journalism
     (r"\bfinancial support of\b|\bwith (the )?support (of|from)\b|\bfunded by\b"
@@ -57,7 +72,8 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
      r"|\bthis (publication|article|story|report|project|piece) (was|is)"
      r" (prepared|produced|made|supported|funded)", 1.0),
     (r"\bthis interview has been (edited|condensed)\b|\bcookies?\b"
-     r"|^(skip to|skip navigation|menu|search|home|sections|account|open menu|close|toggle navigation)\b", 0.8),
+     r"|^(skip to|skip navigation|menu|search|home|sections|account|open menu|close|toggle navigation)\b"
+     r"|^(back to|top of) (the )?(top|page)$|^privacy( policy| notice| settings)?$", 0.8),
 )
 _PAGE_TALK = tuple((re.compile(pattern, re.IGNORECASE), weight) for pattern, weight in PAGE_TALK)
 _MOST_EVIDENCE = 1.2
@@ -67,10 +83,31 @@ _FULL_STOP = re.compile(r"[.!?…][”\"’)\]]*\s*$")
 _BULLET = re.compile(r"^[♦•●▪■►▶›»◆\-–*·]\s+")
 _MENU_SEPARATORS = re.compile(r"(\s[|·•›»]\s.*){2,}")
 _LABEL = re.compile(r"^[A-Z][\w’' ]{0,25}:$")
+_BYLINE = re.compile(r"^by\s+[A-Z]", re.IGNORECASE)
+_SITE_VOICE = re.compile(r"\b(we|we’re|we're|we’ve|we've|our|us)\b", re.IGNORECASE)
 _READER = re.compile(r"\b(you|your|yours)\b", re.IGNORECASE)
 _SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with vs is are be".split())
 _IMAGE_WORDS = re.compile(r"\b(image|photo(graph)?|picture|pictured|file photo|illustration)\b", re.IGNORECASE)
 _FILE_CODE = re.compile(r"\b[A-Z]{3,}\d{4,}\w*\b")
+# A label whose value the page printed elsewhere or not at all ('Created by', 'Published' … 'on').
+_DANGLING = re.compile(r"(^|\s)(by|on|in|at|under|from|of|for|with)$", re.IGNORECASE)
+# A real word: two letters or more. A row of icons ('f t # e') has none.
+_WORD = re.compile(r"[^\W\d_]{2,}")
+# A CMS shortcode, a template tag or an HTML tag that was never rendered.
+_TEMPLATE_CODE = re.compile(r"\[\w+(\s+\w+=[^\]]*)+\]|\{\{.*?\}\}|\{%.*?%\}|</?[a-z][a-z0-9]*(\s[^>]*)?>")
+# A writer's name with a staff title: under another story's headline, or a template's.
+_STAFF_TITLE = re.compile(r"^[^,]{2,40}, [\w ]{0,40}\b(reporter|correspondent|editor|writer|columnist|contributor)$", re.IGNORECASE)
+# When a comment was posted: a reader's comment is signed with a date or a time.
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_TIMESTAMP = re.compile(
+    rf"\b\d{{1,2}}[:.]\d{{2}}\s*[ap]\.?m\b|\b{_MONTH} \d{{1,2}},? (19|20)\d{{2}}\b|\b\d{{1,2}} {_MONTH} (19|20)\d{{2}}\b"
+    r"|\b\d+ (minutes?|hours?|days?|weeks?|months?) ago\b",
+    re.IGNORECASE,
+)
+_OPENS_COMMENTS = re.compile(
+    r"^\d+ (comments?|responses?|replies)\b|^comments?:? \(?\d+\)?$|^(leave|post) a (comment|reply)\b|^(reader )?comments?:?$",
+    re.IGNORECASE,
+)
 
 # Where a line stands says how little else it takes: above the headline and after the story is
 # mostly furniture, inside the story almost never.
@@ -93,6 +130,12 @@ class Neighbours:
     questions: int = 0
     story_before: bool = False
     """Whether a paragraph of story (twenty words or more) stands before the line."""
+    ahead: tuple[Line, ...] = ()
+    """The few lines after this one: above the headline, whether the headline is still to come."""
+    printed_after: Container[str] = frozenset()
+    """Lines printed after this one, by their printed_key."""
+    in_comments: bool = False
+    """Whether the line stands under the readers' comments (see comments_start)."""
 
 
 def is_chrome(line: Line, where: Where, neighbours: Neighbours = Neighbours()) -> bool:
@@ -117,20 +160,63 @@ def chrome_score(line: Line, where: Where, neighbours: Neighbours = Neighbours()
     following = neighbours.following
     if _LABEL.match(text) and where != "body" and following is not None and len(following.text.split()) <= 4:
         score += 0.7  # 'Reporter:' with its name on the next line
-    if where != "body" and words <= 8 and printed_key(text) in neighbours.printed_before:
+    key = printed_key(text)
+    if (where != "body" and words <= 8 and key in neighbours.printed_before) or (
+        where in ("before_title", "after_story") and words <= 4 and key in neighbours.printed_after
+    ):
         # A byline or a label the page prints a second time; inside the story a repeated short line
-        # is the story's own label ('Q:', a speaker's name in a transcript).
+        # is the story's own label ('Q:', a speaker's name in a transcript). A template's label printed
+        # above the headline and again under the next story's is furniture the first time too.
         score += 1.0
+    if where == "before_title" and words <= 2 and not _SENTENCE_END.search(text) and not quoted and (
+        parse_date(text) is None and _headline_next(neighbours.ahead)
+    ):
+        score += 0.5  # a section name or a notice above the headline ('Opinion', 'Press Releases')
+    if where == "before_title" and words <= 25 and not quoted and text.endswith(".") and _SITE_VOICE.search(text) and (
+        _headline_next(neighbours.ahead)
+    ):
+        # The site speaking for itself above the headline ('We use cookies …', 'We are working …'): a
+        # headline may say 'we' too, but it does not end with a full stop.
+        score += 0.5
+    if where in ("header", "after_story") and words <= 4 and not _SENTENCE_END.search(text) and _DANGLING.search(text):
+        # A label whose value is missing: 'Created by', 'Published' … 'on'. Above the story such a
+        # line may be a short headline ('Who to vote for').
+        score += 0.7
+    if where != "body" and words <= 8 and not _WORD.search(text) and not any(character.isdigit() for character in text):
+        score += 1.0  # a row of icons with their one-letter labels: 'f t # e'
+    if _TEMPLATE_CODE.fullmatch(text):
+        score += 1.0  # markup never rendered: '[ad_space id=3]' on a line of its own is no sentence anywhere
+    if where == "before_title" and _is_breadcrumb(text, neighbours.following):
+        score += 1.0
+    if where in ("before_title", "after_story") and words <= 10 and _STAFF_TITLE.search(text):
+        score += 0.6  # 'Gemma Peplow, culture reporter': a byline, but of another story or of none
+    if where == "after_story" and neighbours.in_comments:
+        score += 1.0  # readers' comments: their words are not the story's, however long
     if _BULLET.match(text) and not _FULL_STOP.search(text) and neighbours.story_before:
         # Once the story has begun, a bullet that is not a sentence is a link to another story;
         # several in a row are a list of them (under the headline, bullets sum the story up).
         in_a_list = any(other is not None and _BULLET.match(other.text) for other in (neighbours.previous, following))
         score += 0.6 + 0.5 * in_a_list
-    if _teaser_headline(text) and where != "header":
-        score += 1.0
+    if _teaser_headline(text) and where in ("body", "after_story"):
+        score += 1.0  # above the story the first headline is its own
     if not quoted and words <= 15 and _READER.search(text) and text.endswith("?") and neighbours.questions <= 1:
         score += 1.0  # a poll put to the reader: the one question a story that is not an interview asks
     return score
+
+
+def comments_start(lines: list[Line], story_start: int) -> int | None:
+    """Where the readers' comments begin: a line that opens them ('12 comments', 'Leave a reply')
+    after a paragraph of story, with a comment signed by its time on one of the next two lines.
+    A comment count in a share bar inside the story has no signed comment under it."""
+    story_begun = False
+    for index in range(story_start, len(lines)):
+        text = lines[index].text.strip()
+        if story_begun and _OPENS_COMMENTS.search(text) and any(
+            _TIMESTAMP.search(line.text) and len(line.text.split()) <= 15 for line in lines[index + 1:index + 3]
+        ):
+            return index
+        story_begun = story_begun or (lines[index].hint == "text" and len(text.split()) >= 20)
+    return None
 
 
 def printed_key(text: str) -> str:
@@ -170,6 +256,38 @@ def _reach(words: int, where: Where, text: str) -> float:
         reach = 1.0 if words <= 12 else max(0.0, (24 - words) / 12)
         return reach / 2 if _FULL_STOP.search(text) else reach
     return 1.0 if words <= 40 else max(0.0, (55 - words) / 15)
+
+
+def _headline_next(ahead: tuple[Line, ...]) -> bool:
+    """Whether the next line of more than a few words looks like a headline, with only short
+    furniture before it. A byline or a date on the way means the headline has been printed already
+    ('Bridge Reopens' / 'By Ann Lee'): bylines and dates follow headlines."""
+    for line in ahead:
+        text = line.text.strip()
+        if _BYLINE.match(text) or parse_date(text) is not None:
+            return False
+        if len(text.split()) > 4:
+            return _looks_like_headline(line)
+    return False
+
+
+def _looks_like_headline(line: Line) -> bool:
+    """A line that could be the headline still to come: a few words to a long sentence's worth, not
+    ended as a sentence (a question or an exclamation may be), not a quotation."""
+    text = line.text.strip()
+    return (
+        5 <= len(text.split()) <= 25 and text[0].isupper() and text[0] not in QUOTE_OPENERS
+        and (not _SENTENCE_END.search(text) or text.endswith(("?", "!")))
+    )
+
+
+def _is_breadcrumb(text: str, following: Line | None) -> bool:
+    """The path to the page ending in its headline, which the next line prints alone: 'Home › Letters ›
+    Keep the night ferry', or its links run together ('HomeLettersKeep the night ferry')."""
+    if following is None or len(following.text.split()) < 3:
+        return False  # 'Storm hits Kilbride' above 'Kilbride' is a headline, not a path to it
+    headline, line = normalise_for_match(following.text), normalise_for_match(text)
+    return line.endswith(headline) and len(line) > len(headline)
 
 
 def _teaser_headline(text: str) -> bool:

@@ -10,7 +10,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from audiobook.extract.chrome import Neighbours, Where, is_chrome, looks_like_bare_caption, printed_key
+from audiobook.extract.chrome import (
+    Neighbours, Where, comments_start, is_chrome, looks_like_bare_caption, printed_key,
+)
 from audiobook.extract.dates import parse_date
 from audiobook.errors import InputError
 from audiobook.extract.lines import Line, Metadata
@@ -34,6 +36,8 @@ _IMAGE_CAPTION = re.compile(r"^(?:image|media|picture) caption,\s*(.+)$", re.IGN
 SENTENCE_END = re.compile(r"[.!?:;…”\"’)\]]\s*$")
 _BYLINE = re.compile(r"^by\s+[A-Z]", re.IGNORECASE)
 _MARKUP_HEADING = re.compile(r"^#{1,6}\s+")
+# How far above the headline page furniture reaches: a menu, a section name, a notice or two.
+_LOOK_AHEAD = 4
 
 
 def structure(lines: list[Line], metadata: Metadata, label: str) -> Article:
@@ -130,6 +134,10 @@ def _drop_caption_duplicates(lines: list[Line]) -> list[Line]:
     kept: list[Line] = []
     for line in lines:
         words = normalise_for_match(line.caption_text or line.text)
+        if _alt_text_then_caption(kept[-1] if kept else None, line):
+            # The same few words twice in a row, no credit: a photo's alt text and its caption.
+            kept[-1] = replace(line, caption_text=line.text)
+            continue
         uncredited = line.credit is None and (line.caption_text is not None or line.hint == "text")
         if uncredited and words and any(words == caption or (len(words) > 20 and words in caption) for caption in captions):
             continue
@@ -139,6 +147,16 @@ def _drop_caption_duplicates(lines: list[Line]) -> list[Line]:
     return kept
 
 
+def _alt_text_then_caption(previous: Line | None, line: Line) -> bool:
+    """A line printed twice in a row, a few words with no sentence end: what a page prints for a
+    photo (its alt text, then its caption) and no story does."""
+    text = line.text.strip()
+    return (
+        previous is not None and previous.hint == line.hint == "text" and previous.caption_text is None
+        and previous.text.strip() == text and len(text.split()) <= 15 and not SENTENCE_END.search(text)
+    )
+
+
 class _Neighbourhood:
     """Each line's surroundings, as the chrome classifier weighs them."""
 
@@ -146,8 +164,11 @@ class _Neighbourhood:
         self.lines = lines
         self.questions = sum(line.text.rstrip().endswith("?") for line in lines)
         self._first_printed: dict[str, int] = {}
+        self._last_printed: dict[str, int] = {}
         for index, line in enumerate(lines):
             self._first_printed.setdefault(printed_key(line.text), index)
+            self._last_printed[printed_key(line.text)] = index
+        self._comments_start: dict[int, int | None] = {}
         # Paragraphs of story: twenty words or more of plain text.
         self._paragraphs = [
             index for index, line in enumerate(lines) if line.hint == "text" and len(line.text.split()) >= 20
@@ -162,7 +183,16 @@ class _Neighbourhood:
             printed_before=_PrintedBefore(self._first_printed, index),
             questions=self.questions,
             story_before=story_start is not None and self._paragraph_between(story_start, index),
+            ahead=tuple(lines[index + 1:index + 1 + _LOOK_AHEAD]),
+            printed_after=_PrintedAfter(self._last_printed, index),
+            in_comments=story_start is not None and self._under_comments(story_start, index),
         ))
+
+    def _under_comments(self, story_start: int, index: int) -> bool:
+        if story_start not in self._comments_start:
+            self._comments_start[story_start] = comments_start(self.lines, story_start)
+        start = self._comments_start[story_start]
+        return start is not None and index > start
 
     def _paragraph_between(self, start: int, end: int) -> bool:
         first = bisect.bisect_left(self._paragraphs, start)
@@ -178,6 +208,17 @@ class _PrintedBefore:
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.first_printed.get(key, self.index) < self.index
+
+
+@dataclass(frozen=True)
+class _PrintedAfter:
+    """The lines printed after ``index``, likewise."""
+
+    last_printed: dict[str, int]
+    index: int
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.last_printed.get(key, self.index) > self.index
 
 
 @dataclass(frozen=True)

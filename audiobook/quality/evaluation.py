@@ -126,7 +126,7 @@ def score(document: dict[str, Any], gold: dict[str, Any]) -> Scores:
     every_segment = document["segments"]
     for text in chrome:
         silenced = any(s["role"] == "boilerplate" and not s["spoken"] and _same_words(s["text"], text) for s in every_segment)
-        heard = any(s["spoken"] and normalise_for_match(text) in normalise_for_match(s["text"]) for s in every_segment)
+        heard = any(s["spoken"] and _heard_in(text, s["text"]) for s in every_segment)
         if silenced and not heard:
             chrome_silent += 1
         else:
@@ -219,6 +219,14 @@ def _story_silenced(document: dict[str, Any], gold: dict[str, Any]) -> list[str]
         if segment["role"] == "boilerplate" and not segment["spoken"]
         and (words := normalise_for_match(segment["text"])) not in chrome and not repeats_header(words)
     ]
+
+
+def _heard_in(chrome: str, spoken: str) -> bool:
+    """Whether a chrome line is read aloud in a spoken segment: as the segment itself, or run into it.
+    A line of a word or two ('on', 'Share') is heard only as a segment of its own: inside a sentence
+    those words are the sentence's."""
+    words, heard = normalise_for_match(chrome), normalise_for_match(spoken)
+    return words == heard or (len(words.split()) >= 3 and f" {words} " in f" {heard} ")
 
 
 def _same_words(first: str, second: str) -> bool:
