@@ -110,16 +110,20 @@ def prepare(
 
 
 def _understand(source: Source, location: str, kept: Path, draft: Callable[[Script], None] | None) -> Script:
-    """The article read and attributed; ``draft`` first gets the rules' script if the analysis will take a while."""
+    """The article read and attributed; ``draft`` first gets the rules' script if the analysis will take a
+    while, and the analysis then runs in a process of its own, beside the draft's synthesis."""
     # Imported here: a re-render of an article understood before needs none of this.
     from audiobook.extract import extract
-    from audiobook.script.attribution.syntax import NO_ANALYSIS, cached_analysis
+    from audiobook.script.attribution.syntax import NO_ANALYSIS, analyse_aside, cached_analysis
     from audiobook.script.build import article_texts, build_script
 
     article = extract(source.text, label=location, url=source.url)
-    analysis = cached_analysis(article_texts(article), kept)
+    texts = article_texts(article)
+    analysis = cached_analysis(texts, kept)
     if analysis is None and draft:
+        analysed = analyse_aside(texts, kept)
         draft(build_script(article, analysis=NO_ANALYSIS))
+        analysis = analysed()
     return build_script(article, kept, analysis)
 
 
@@ -246,7 +250,7 @@ def render_prepared(
                 encoding.set_result(encoded[key])
             else:
                 chunk_clips = [next(clips) for _ in chunk.segments]
-                encoding = workers.for_encoding().submit(
+                encoding = workers.on_every_core().submit(
                     _encode_new_chunk, chunk, chunk_clips, key, cache, options.bitrate)
             queued.append((number, chunk, encoding))
             while queued and (len(queued) > 2 * workers.jobs or queued[0][2].done()):

@@ -4,9 +4,7 @@ First the clips are planned (`plan_clips`: frozen jobs, each with its cache key,
 can tell what is cached before anything is synthesized), then `synthesize` yields them.
 
 Clips come out in script order while later ones are still being made, so the mix and the
-encoder (on the calling thread) work at the same time as synthesis. A short article uses a
-worker thread (the speech library and the encoder both release the GIL); a long one a pool
-of processes, one per core, since one speech library instance speaks one text at a time.
+encoders work at the same time as synthesis (see `Workers` for who does what).
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audiobook.speech.cache import ClipCache
-from audiobook.speech.engines import engine_version, shared_engine
+from audiobook.speech.engines import Audio, engine_version, shared_engine
 from audiobook.model import Cast, Clip, Script, Voice
 from audiobook.speech.ear import Lexicon, for_the_ear
 
@@ -68,49 +66,71 @@ def plan_clips(script: Script, cast: Cast, cache: ClipCache, lexicon: Lexicon = 
 
 class Workers:
     """The worker pools shared by every render in one run, started when first needed, and the clips
-    they have made or are making: a clip asked for twice is made once."""
+    they have made or are making: a clip asked for twice is made once.
+
+    A short article's clips are spoken by one thread, in the order asked (espeak-ng's output depends
+    by a few samples on what it spoke before, and one speech library speaks one text at a time), and
+    levelled, twice the work, by threads on every core, the ones that also encode chunks (LAME, the
+    decoder and numpy release the GIL). A long one is made by a pool of processes, one per core.
+    """
 
     def __init__(self, jobs: int | None = None) -> None:
         self.jobs = jobs or os.cpu_count() or 1
-        self._threads: ThreadPoolExecutor | None = None
+        self._speaker: ThreadPoolExecutor | None = None
         self._processes: ProcessPoolExecutor | None = None
-        self._encoders: ThreadPoolExecutor | None = None
+        self._cores: ThreadPoolExecutor | None = None
         self._making: dict[str, Future[Path]] = {}
 
     def make(self, job: ClipJob, cache: ClipCache, batch: int) -> Future[Path]:
         """The clip of this job, being made (``batch``: how many clips the caller is asking for at once)."""
         if (making := self._making.get(job.key)) is not None:
             return making
-        future = self._making[job.key] = self.for_clips(batch).submit(_make_clip, job, cache)
+        if self.jobs > 1 and batch >= _MIN_CLIPS_FOR_PROCESSES:
+            future = self._process_pool().submit(_make_clip, job, cache)
+        else:
+            future = self._speak_then_level(job, cache)
+        self._making[job.key] = future
         # Kept once made: a render that looked in the cache just before the clip landed takes it from here.
         future.add_done_callback(lambda done, key=job.key: done.cancelled() and self._making.pop(key, None))
         return future
 
-    def for_encoding(self) -> Executor:
-        """Threads for encoding chunks: LAME, the decoder and numpy release the GIL while they work."""
-        if self._encoders is None:
-            self._encoders = ThreadPoolExecutor(self.jobs, thread_name_prefix="encode")
-        return self._encoders
+    def on_every_core(self) -> Executor:
+        """Threads for work that releases the GIL: levelling clips, encoding chunks."""
+        if self._cores is None:
+            self._cores = ThreadPoolExecutor(self.jobs, thread_name_prefix="work")
+        return self._cores
 
-    def for_clips(self, count: int) -> Executor:
-        if self.jobs > 1 and count >= _MIN_CLIPS_FOR_PROCESSES:
-            if self._processes is None:
-                # spawn, not fork: a forked copy of an initialised speech library can hang.
-                self._processes = ProcessPoolExecutor(
-                    self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_die_with_parent, initargs=(os.getpid(),),
-                )
-            return self._processes
-        if self._threads is None:
-            # One speech library speaks one text at a time; the encoders have the other cores.
-            self._threads = ThreadPoolExecutor(max(1, min(self.jobs - 1, 2)), thread_name_prefix="synth")
-        return self._threads
+    def _speak_then_level(self, job: ClipJob, cache: ClipCache) -> Future[Path]:
+        if self._speaker is None:
+            self._speaker = ThreadPoolExecutor(1, thread_name_prefix="speak")
+        made: Future[Path] = Future()
+        spoken = self._speaker.submit(_speak, job)
+        made.add_done_callback(lambda done: done.cancelled() and spoken.cancel())
+
+        def level(_: Future[Audio]) -> None:
+            try:
+                self.on_every_core().submit(_level_into, made, spoken, job, cache)
+            except RuntimeError:  # the pools are shutting down: nobody waits for this clip any more
+                made.cancel()
+
+        spoken.add_done_callback(level)
+        return made
+
+    def _process_pool(self) -> ProcessPoolExecutor:
+        if self._processes is None:
+            # spawn, not fork: a forked copy of an initialised speech library can hang.
+            self._processes = ProcessPoolExecutor(
+                self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_die_with_parent, initargs=(os.getpid(),),
+            )
+        return self._processes
 
     def __enter__(self) -> Workers:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        for pool in (self._threads, self._processes, self._encoders):
+        # The speaker first: a text it is speaking still finds the levelling threads open.
+        for pool in (self._speaker, self._processes, self._cores):
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
 
@@ -154,10 +174,27 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _make_clip(job: ClipJob, cache: ClipCache) -> Path:
-    """Synthesize, level and cache one clip (in a worker thread or a worker process)."""
+    """Synthesize, level and cache one clip (in a worker process)."""
+    return _level_and_keep(_speak(job), job, cache)
+
+
+def _speak(job: ClipJob) -> Audio:
+    return shared_engine(job.voice.engine).synthesize(job.text, job.voice)
+
+
+def _level_into(made: Future[Path], spoken: Future[Audio], job: ClipJob, cache: ClipCache) -> None:
+    """Level and cache a spoken clip, its path (or what went wrong) into ``made``, unless that was cancelled."""
+    if not made.set_running_or_notify_cancel():
+        return
+    try:
+        made.set_result(_level_and_keep(spoken.result(), job, cache))
+    except BaseException as error:  # noqa: BLE001 - handed to whoever waits for the clip
+        made.set_exception(error)
+
+
+def _level_and_keep(audio: Audio, job: ClipJob, cache: ClipCache) -> Path:
     from audiobook.speech.analysis import level  # numpy, scipy and pyloudnorm load only when a clip is made
 
-    audio = shared_engine(job.voice.engine).synthesize(job.text, job.voice)
     levelled = level(audio.pcm, audio.sample_rate, TARGET_LUFS, PEAK_CEILING_DB)
     return cache.put(job.key, levelled, audio.sample_rate)
 

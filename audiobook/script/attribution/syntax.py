@@ -18,7 +18,9 @@ import importlib.util
 import json
 import os
 import re
+import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -71,6 +73,37 @@ def analyse(texts: list[str], cache_folder: Path | None = None) -> Analysis:
         entry.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(entry, json.dumps(_to_json(analysis)).encode())
     return analysis
+
+
+def analyse_aside(texts: list[str], cache_folder: Path | None) -> Callable[[], Analysis]:
+    """Start `analyse` in a Python process of its own and return what waits for its result.
+
+    Loading spaCy is mostly Python work: in the caller's process it would hold the GIL that the
+    caller's other threads (synthesizing meanwhile) need; measured on the sample, the first clip
+    came 3 s late. A plain child process (not multiprocessing, which would re-run the caller's
+    main module) is given the texts on its standard input and answers with the analysis."""
+    child = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+    request = json.dumps({"texts": texts, "cache": str(cache_folder) if cache_folder else None}).encode()
+
+    def result() -> Analysis:
+        answer, complaint = child.communicate(request)
+        if child.returncode != 0:
+            lines = complaint.decode(errors="replace").strip().splitlines()
+            raise AudiobookError(lines[-1] if lines else f"the article's analysis stopped (exit {child.returncode})")
+        return _from_json(json.loads(answer))
+
+    return result
+
+
+def _answer_a_request() -> None:
+    """The child's side of `analyse_aside`: one request on standard input, one analysis on standard output."""
+    request = json.load(sys.stdin)
+    try:
+        analysis = analyse(request["texts"], Path(request["cache"]) if request["cache"] else None)
+    except AudiobookError as error:
+        sys.exit(str(error))
+    json.dump(_to_json(analysis), sys.stdout)
 
 
 def cached_analysis(texts: list[str], cache_folder: Path | None) -> Analysis | None:
@@ -184,3 +217,7 @@ def _to_json(analysis: Analysis) -> dict[str, Any]:
 
 def _from_json(data: dict[str, Any]) -> Analysis:
     return Analysis(*(tuple(map(str, data[field])) for field in ("people", "organisations", "not_people")))
+
+
+if __name__ == "__main__":
+    _answer_a_request()
