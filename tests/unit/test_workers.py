@@ -86,3 +86,13 @@ def test_an_analysis_aside_that_fails_is_one_line(tmp_path: Path):
     with pytest.raises(AudiobookError) as raised:
         syntax.analyse_aside(["A title", "", "Some words."], blocked)()
     assert "\n" not in str(raised.value) and str(raised.value)
+
+
+def test_one_analyst_answers_a_whole_batch(tmp_path: Path):
+    """The model loads once per run, not once per article."""
+    first = syntax.analyse_aside(["One", "", "“Yes,” said Anna Fischer, a volunteer."], None)
+    analyst = syntax._analyst()
+    assert "Anna Fischer" in first().people
+    second = syntax.analyse_aside(["Two", "", "“No,” said Tom Reade, the director."], None)
+    assert syntax._analyst() is analyst and analyst._child.poll() is None
+    assert "Tom Reade" in second().people

@@ -12,6 +12,7 @@ model's digest, so a re-render of an unchanged article does not even import spaC
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import importlib.abc
 import importlib.util
@@ -20,6 +21,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -76,34 +78,71 @@ def analyse(texts: list[str], cache_folder: Path | None = None) -> Analysis:
 
 
 def analyse_aside(texts: list[str], cache_folder: Path | None) -> Callable[[], Analysis]:
-    """Start `analyse` in a Python process of its own and return what waits for its result.
+    """Start `analyse` in the analyst, a Python process of its own, and return what waits for its result.
 
     Loading spaCy is mostly Python work: in the caller's process it would hold the GIL that the
     caller's other threads (synthesizing meanwhile) need; measured on the sample, the first clip
-    came 3 s late. A plain child process (not multiprocessing, which would re-run the caller's
-    main module) is given the texts on its standard input and answers with the analysis."""
-    child = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE)
-    request = json.dumps({"texts": texts, "cache": str(cache_folder) if cache_folder else None}).encode()
-
-    def result() -> Analysis:
-        answer, complaint = child.communicate(request)
-        if child.returncode != 0:
-            lines = complaint.decode(errors="replace").strip().splitlines()
-            raise AudiobookError(lines[-1] if lines else f"the article's analysis stopped (exit {child.returncode})")
-        return _from_json(json.loads(answer))
-
-    return result
+    came 3 s late. The analyst is a plain child process (not multiprocessing, which would re-run a
+    library user's main module), started once per run, so a batch loads the model once."""
+    return _analyst().ask(texts, cache_folder)
 
 
-def _answer_a_request() -> None:
-    """The child's side of `analyse_aside`: one request on standard input, one analysis on standard output."""
-    request = json.load(sys.stdin)
-    try:
-        analysis = analyse(request["texts"], Path(request["cache"]) if request["cache"] else None)
-    except AudiobookError as error:
-        sys.exit(str(error))
-    json.dump(_to_json(analysis), sys.stdout)
+class _Analyst:
+    """A child process answering one request a line (texts and cache folder, as JSON) with one analysis
+    a line; it ends when its standard input closes, with the run that started it."""
+
+    def __init__(self) -> None:
+        self._child = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE)
+        self._lock = threading.Lock()
+
+    def ask(self, texts: list[str], cache_folder: Path | None) -> Callable[[], Analysis]:
+        self._lock.acquire()  # one request at a time; released once its answer is read
+        try:
+            request = {"texts": texts, "cache": str(cache_folder) if cache_folder else None}
+            self._child.stdin.write(json.dumps(request).encode() + b"\n")
+            self._child.stdin.flush()
+        except OSError:
+            self._lock.release()
+            raise AudiobookError("the article's analysis process has stopped") from None
+
+        def answer() -> Analysis:
+            try:
+                line = self._child.stdout.readline()
+            finally:
+                self._lock.release()
+            if not line:
+                raise AudiobookError(f"the article's analysis process stopped (exit {self._child.wait()})")
+            reply = json.loads(line)
+            if "error" in reply:
+                raise AudiobookError(reply["error"])
+            return _from_json(reply)
+
+        return answer
+
+    def close(self) -> None:
+        self._child.stdin.close()
+        self._child.wait()
+
+
+@lru_cache(maxsize=1)
+def _analyst() -> _Analyst:
+    analyst = _Analyst()
+    atexit.register(analyst.close)
+    return analyst
+
+
+def _answer_requests() -> None:
+    """The analyst's side: each request line on standard input answered by a line on standard output."""
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            reply = _to_json(analyse(request["texts"], Path(request["cache"]) if request["cache"] else None))
+        except Exception as error:  # noqa: BLE001 - the caller reports it as one line
+            reply = {"error": str(error) if isinstance(error, AudiobookError)
+                     else f"the article's analysis failed: {type(error).__name__}: {error}".splitlines()[0]}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
 
 
 def cached_analysis(texts: list[str], cache_folder: Path | None) -> Analysis | None:
@@ -220,4 +259,4 @@ def _from_json(data: dict[str, Any]) -> Analysis:
 
 
 if __name__ == "__main__":
-    _answer_a_request()
+    _answer_requests()
