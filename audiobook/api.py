@@ -114,7 +114,8 @@ def _understand(source: Source, location: str, kept: Path, draft: Callable[[Scri
     while, and the analysis then runs in a process of its own, beside the draft's synthesis."""
     # Imported here: a re-render of an article understood before needs none of this.
     from audiobook.extract import extract
-    from audiobook.script.attribution.syntax import NO_ANALYSIS, analyse_aside, cached_analysis
+    from audiobook.script.attribution.analyst import analyse_aside
+    from audiobook.script.attribution.syntax import NO_ANALYSIS, cached_analysis
     from audiobook.script.build import article_texts, build_script
 
     article = extract(source.text, label=location, url=source.url)

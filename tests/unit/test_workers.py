@@ -11,7 +11,7 @@ import pytest
 
 from audiobook.errors import AudiobookError
 from audiobook.model import Voice
-from audiobook.script.attribution import syntax
+from audiobook.script.attribution import analyst, syntax
 from audiobook.speech import synth
 from audiobook.speech.cache import ClipCache
 from audiobook.speech.engines import Audio
@@ -74,7 +74,7 @@ def test_a_cancelled_clip_is_never_spoken_or_kept(tmp_path: Path, engine: Record
 
 def test_the_analysis_aside_gives_what_the_analysis_in_process_gives(tmp_path: Path):
     texts = ["Minister quits", "", "“It is over,” said Prime Minister Nikol Pashinyan in Yerevan on Monday."]
-    aside = syntax.analyse_aside(texts, tmp_path / "aside")()
+    aside = analyst.analyse_aside(texts, tmp_path / "aside")()
     assert aside == syntax.analyse(texts, tmp_path / "here")
     assert "Nikol Pashinyan" in aside.people
     assert syntax.cached_analysis(texts, tmp_path / "aside") == aside  # the child kept it in the cache
@@ -84,15 +84,15 @@ def test_an_analysis_aside_that_fails_is_one_line(tmp_path: Path):
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
     with pytest.raises(AudiobookError) as raised:
-        syntax.analyse_aside(["A title", "", "Some words."], blocked)()
+        analyst.analyse_aside(["A title", "", "Some words."], blocked)()
     assert "\n" not in str(raised.value) and str(raised.value)
 
 
 def test_one_analyst_answers_a_whole_batch(tmp_path: Path):
     """The model loads once per run, not once per article."""
-    first = syntax.analyse_aside(["One", "", "“Yes,” said Anna Fischer, a volunteer."], None)
-    analyst = syntax._analyst()
+    first = analyst.analyse_aside(["One", "", "“Yes,” said Anna Fischer, a volunteer."], None)
+    serving = analyst._analyst()
     assert "Anna Fischer" in first().people
-    second = syntax.analyse_aside(["Two", "", "“No,” said Tom Reade, the director."], None)
-    assert syntax._analyst() is analyst and analyst._child.poll() is None
+    second = analyst.analyse_aside(["Two", "", "“No,” said Tom Reade, the director."], None)
+    assert analyst._analyst() is serving and serving._child.poll() is None
     assert "Tom Reade" in second().people

@@ -12,17 +12,13 @@ model's digest, so a re-render of an unchanged article does not even import spaC
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import importlib.abc
 import importlib.util
 import json
 import os
 import re
-import subprocess
 import sys
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -73,76 +69,8 @@ def analyse(texts: list[str], cache_folder: Path | None = None) -> Analysis:
     if cache_folder:
         entry = _entry(texts, cache_folder)
         entry.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(entry, json.dumps(_to_json(analysis)).encode())
+        write_atomically(entry, json.dumps(analysis_to_json(analysis)).encode())
     return analysis
-
-
-def analyse_aside(texts: list[str], cache_folder: Path | None) -> Callable[[], Analysis]:
-    """Start `analyse` in the analyst, a Python process of its own, and return what waits for its result.
-
-    Loading spaCy is mostly Python work: in the caller's process it would hold the GIL that the
-    caller's other threads (synthesizing meanwhile) need; measured on the sample, the first clip
-    came 3 s late. The analyst is a plain child process (not multiprocessing, which would re-run a
-    library user's main module), started once per run, so a batch loads the model once."""
-    return _analyst().ask(texts, cache_folder)
-
-
-class _Analyst:
-    """A child process answering one request a line (texts and cache folder, as JSON) with one analysis
-    a line; it ends when its standard input closes, with the run that started it."""
-
-    def __init__(self) -> None:
-        self._child = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
-                                       stdout=subprocess.PIPE)
-        self._lock = threading.Lock()
-
-    def ask(self, texts: list[str], cache_folder: Path | None) -> Callable[[], Analysis]:
-        self._lock.acquire()  # one request at a time; released once its answer is read
-        try:
-            request = {"texts": texts, "cache": str(cache_folder) if cache_folder else None}
-            self._child.stdin.write(json.dumps(request).encode() + b"\n")
-            self._child.stdin.flush()
-        except OSError:
-            self._lock.release()
-            raise AudiobookError("the article's analysis process has stopped") from None
-
-        def answer() -> Analysis:
-            try:
-                line = self._child.stdout.readline()
-            finally:
-                self._lock.release()
-            if not line:
-                raise AudiobookError(f"the article's analysis process stopped (exit {self._child.wait()})")
-            reply = json.loads(line)
-            if "error" in reply:
-                raise AudiobookError(reply["error"])
-            return _from_json(reply)
-
-        return answer
-
-    def close(self) -> None:
-        self._child.stdin.close()
-        self._child.wait()
-
-
-@lru_cache(maxsize=1)
-def _analyst() -> _Analyst:
-    analyst = _Analyst()
-    atexit.register(analyst.close)
-    return analyst
-
-
-def _answer_requests() -> None:
-    """The analyst's side: each request line on standard input answered by a line on standard output."""
-    for line in sys.stdin:
-        request = json.loads(line)
-        try:
-            reply = _to_json(analyse(request["texts"], Path(request["cache"]) if request["cache"] else None))
-        except Exception as error:  # noqa: BLE001 - the caller reports it as one line
-            reply = {"error": str(error) if isinstance(error, AudiobookError)
-                     else f"the article's analysis failed: {type(error).__name__}: {error}".splitlines()[0]}
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
 
 
 def cached_analysis(texts: list[str], cache_folder: Path | None) -> Analysis | None:
@@ -152,7 +80,7 @@ def cached_analysis(texts: list[str], cache_folder: Path | None) -> Analysis | N
     try:
         with entry.open("rb") as opened:  # once open, a prune removing it cannot take it from us
             os.utime(opened.fileno())  # the cache prunes the least recently used analyses first
-            return _from_json(json.loads(opened.read()))
+            return analysis_from_json(json.loads(opened.read()))
     except (OSError, ValueError, KeyError, TypeError):
         return None  # An unreadable entry is analysed again and rewritten.
 
@@ -249,14 +177,10 @@ def folder_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def _to_json(analysis: Analysis) -> dict[str, Any]:
+def analysis_to_json(analysis: Analysis) -> dict[str, Any]:
     return {"people": list(analysis.people), "organisations": list(analysis.organisations),
             "not_people": list(analysis.not_people)}
 
 
-def _from_json(data: dict[str, Any]) -> Analysis:
+def analysis_from_json(data: dict[str, Any]) -> Analysis:
     return Analysis(*(tuple(map(str, data[field])) for field in ("people", "organisations", "not_people")))
-
-
-if __name__ == "__main__":
-    _answer_requests()
