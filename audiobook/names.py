@@ -28,7 +28,19 @@ def unique(base: str, taken: Collection[str]) -> str:
 def first_name_genders(word: str) -> set[str]:
     """The gender codes the first-name list gives a word (M, 1M, ?M, F, 1F, ?F, ?); empty when it is no
     first name, or when the list (gender-guesser's, `pip install audiobook[names]`) is not installed."""
-    return _first_names().get(word.lower(), set())
+    word = word.lower()
+    if word in _known:
+        return _known[word]
+    return _first_names().get(word, set())
+
+
+def known_first_names(codes: dict[str, set[str]]) -> None:
+    """Answers looked up before (kept with an understood script), so reading the whole list (0.1-0.2 s)
+    is not needed to recast a script."""
+    _known.update(codes)
+
+
+_known: dict[str, set[str]] = {}
 
 
 @cache

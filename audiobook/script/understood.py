@@ -21,6 +21,7 @@ from typing import Any
 
 from audiobook.files import write_atomically
 from audiobook.model import Script, Segment, Speaker
+from audiobook.names import first_name_genders, known_first_names
 
 CACHE_FOLDER = "scripts"
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -46,12 +47,16 @@ def cached_script(key: str, cache_folder: Path) -> Script | None:
 
 
 def keep_script(key: str, cache_folder: Path, script: Script) -> None:
+    """The script, and what the first-name list says of its speakers' first words (casting asks)."""
     entry = cache_folder / CACHE_FOLDER / f"{key}.json"
     entry.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(entry, json.dumps(asdict(script), default=str).encode())
+    first_words = {speaker.name.split()[0] for speaker in script.speakers if speaker.name.split()}
+    first_names = {word.lower(): sorted(first_name_genders(word)) for word in first_words}
+    write_atomically(entry, json.dumps({**asdict(script), "first_names": first_names}, default=str).encode())
 
 
 def _from_json(data: dict[str, Any]) -> Script:
+    known_first_names({word: set(codes) for word, codes in data.pop("first_names").items()})
     return Script(**{
         **data,
         "segments": tuple(Segment(**segment) for segment in data["segments"]),

@@ -62,3 +62,15 @@ def test_the_code_digest_covers_the_word_lists_and_not_the_audio_code():
     assert {"extract", "script", "source"} <= covered
     assert (understood._PACKAGE / "script" / "attribution" / "lexicon.toml").is_file()
     assert not covered & {"audio", "speech", "publish"}
+
+
+def test_recasting_an_understood_script_does_not_read_the_first_name_list(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch):
+    from audiobook import names
+
+    options = Options(cache_dir=tmp_path / "cache")
+    first = prepare(str(SHORT), options)
+    monkeypatch.setattr(names, "_known", {})
+    monkeypatch.setattr(names, "_first_names", lambda: pytest.fail("the whole first-name list was read"))
+    again = prepare(str(SHORT), options)
+    assert again.cast == first.cast
