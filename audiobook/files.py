@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -46,6 +47,25 @@ def replacing(final: Path, durable: bool = False) -> Iterator[Path]:
 def write_atomically(path: Path, data: bytes, durable: bool = False) -> None:
     with replacing(path, durable) as temporary:
         temporary.write_bytes(data)
+
+
+def write_checked(path: Path, data: bytes) -> None:
+    """``data`` written atomically after a line with its SHA-256, so `read_checked` tells damage from data."""
+    write_atomically(path, hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
+
+
+def read_checked(path: Path) -> bytes | None:
+    """What `write_checked` wrote, or None when the file is missing, unreadable or damaged.
+
+    Reading marks the file used now: caches prune the least recently used first, and a file
+    once open stays readable even if a prune removes it meanwhile."""
+    try:
+        with path.open("rb") as opened:
+            os.utime(opened.fileno())
+            digest, _, data = opened.read().partition(b"\n")
+    except OSError:
+        return None
+    return data if hashlib.sha256(data).hexdigest().encode() == digest else None
 
 
 def sweep_stale(final: Path) -> int:

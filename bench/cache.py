@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from audiobook.speech.cache import ANALYSIS_FOLDER, STORE_NAME  # noqa: E402
+from audiobook.files import write_checked  # noqa: E402
 
 ARTICLE = REPO / "tests" / "fixtures" / "short-wire.txt"
 AUDIOBOOK = str(Path(sys.executable).with_name("audiobook"))
@@ -65,7 +66,7 @@ def _fill(folder: Path, count: int) -> None:
         key = hashlib.sha256(str(number).encode()).hexdigest()
         kind = number % 20
         if kind == 0:
-            (store / ANALYSIS_FOLDER / f"{key}.json").write_bytes(b'{"people": [], "organisations": []}')
+            write_checked(store / ANALYSIS_FOLDER / f"{key}.json", b'{"people": [], "organisations": []}')
             continue
         where = folder if kind == 1 else store  # one in twenty of the first layout, beside the subfolder
         (where / key[:2]).mkdir(exist_ok=True)

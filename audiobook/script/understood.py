@@ -3,8 +3,8 @@
 
 The key covers everything a script depends on: the article's text, where it came from, and every file
 of the code and word lists that read and understand it (the language model is pinned by digest in
-that code). Entries are JSON, local to the cache folder, written atomically; an unreadable one is
-made again.
+that code). Entries are JSON, local to the cache folder, written atomically after their checksum; a
+damaged one is made again.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ import datetime as dt
 import hashlib
 import importlib.util
 import json
-import os
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from audiobook.files import write_atomically
+from audiobook.files import read_checked, write_checked
 from audiobook.model import Script, Segment, Speaker
 from audiobook.names import first_name_genders, known_first_names
 
@@ -35,15 +34,13 @@ def script_key(text: str, location: str, url: str | None) -> str:
 
 
 def cached_script(key: str, cache_folder: Path) -> Script | None:
-    entry = cache_folder / CACHE_FOLDER / f"{key}.json"
-    try:
-        with entry.open("rb") as opened:  # once open, a prune removing it cannot take it from us
-            os.utime(opened.fileno())  # the cache prunes the least recently used entries first
-            return _from_json(json.loads(opened.read()))
-    except FileNotFoundError:
+    """The script kept under this key, if the entry is intact (damaged ones are understood again)."""
+    if (kept := read_checked(cache_folder / CACHE_FOLDER / f"{key}.json")) is None:
         return None
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # An unreadable entry is understood again and rewritten.
+    try:
+        return _from_json(json.loads(kept))
+    except (ValueError, KeyError, TypeError):
+        return None  # Written by other code: understood again and rewritten.
 
 
 def keep_script(key: str, cache_folder: Path, script: Script) -> None:
@@ -52,7 +49,7 @@ def keep_script(key: str, cache_folder: Path, script: Script) -> None:
     entry.parent.mkdir(parents=True, exist_ok=True)
     first_words = {speaker.name.split()[0] for speaker in script.speakers if speaker.name.split()}
     first_names = {word.lower(): sorted(first_name_genders(word)) for word in first_words}
-    write_atomically(entry, json.dumps({**asdict(script), "first_names": first_names}, default=str).encode())
+    write_checked(entry, json.dumps({**asdict(script), "first_names": first_names}, default=str).encode())
 
 
 def _from_json(data: dict[str, Any]) -> Script:

@@ -63,9 +63,12 @@ def test_the_analysis_is_cached_by_content(tmp_path, monkeypatch):
 def test_an_unreadable_cached_analysis_is_made_again(tmp_path):
     first = syntax.analyse(TEXTS, tmp_path)
     (entry,) = (tmp_path / syntax.CACHE_FOLDER).iterdir()
-    entry.write_text("{not json")
-    assert syntax.analyse(TEXTS, tmp_path) == first
-    assert entry.read_text().startswith("{\"people\"")
+    intact = entry.read_bytes()
+    for damage in (b"{not json", intact.replace(b"]", b", 1]")):  # the second still JSON, of the wrong types
+        entry.write_bytes(damage)
+        assert syntax.cached_analysis(TEXTS, tmp_path) is None
+        assert syntax.analyse(TEXTS, tmp_path) == first
+        assert entry.read_bytes() == intact
 
 
 def test_a_model_whose_files_differ_from_the_reviewed_ones_is_refused(tmp_path, monkeypatch):

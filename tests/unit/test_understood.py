@@ -46,12 +46,16 @@ def test_a_changed_article_or_changed_code_is_understood_again(tmp_path: Path, c
     assert len(counted_builds) > built
 
 
-@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"title": "no segments"}'])
-def test_a_damaged_entry_is_understood_again(tmp_path: Path, counted_builds: list[int], damage: bytes):
+@pytest.mark.parametrize("damage", [
+    lambda data: b"", lambda data: data[: len(data) // 2],
+    lambda data: data.replace(b"]", b", 1]"),  # still JSON, and a script of the wrong types
+    lambda data: b"0" * 64 + b"\n" + data.partition(b"\n")[2],
+])
+def test_a_damaged_entry_is_understood_again(tmp_path: Path, counted_builds: list[int], damage):
     options = Options(cache_dir=tmp_path / "cache")
     first = prepare(str(SHORT), options)
     (entry,) = (tmp_path / "cache" / STORE_NAME / understood.CACHE_FOLDER).iterdir()
-    entry.write_bytes(damage)
+    entry.write_bytes(damage(entry.read_bytes()))
     built = len(counted_builds)
     assert prepare(str(SHORT), options).script == first.script
     assert len(counted_builds) > built

