@@ -96,3 +96,10 @@ def test_one_analyst_answers_a_whole_batch(tmp_path: Path):
     second = analyst.analyse_aside(["Two", "", "“No,” said Tom Reade, the director."], None)
     assert analyst._analyst() is serving and serving._child.poll() is None
     assert "Tom Reade" in second().people
+
+
+def test_an_answer_never_waited_for_does_not_hold_up_the_next():
+    """A render that fails before it takes its analysis (a bad voice, say) leaves the analyst usable."""
+    analyst.analyse_aside(["Abandoned", "", "“Maybe,” said Ruth Okafor."], None)  # never waited for
+    later = analyst.analyse_aside(["Later", "", "“Surely,” said Sean Doyle, the organiser."], None)
+    assert "Sean Doyle" in later().people

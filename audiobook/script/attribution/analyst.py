@@ -27,32 +27,36 @@ def analyse_aside(texts: list[str], cache_folder: Path | None) -> Callable[[], A
 
 
 class _Analyst:
-    """A child process answering one request a line (texts and cache folder, as JSON) with one analysis
-    a line; it ends when its standard input closes, with the run that started it."""
+    """A child process answering each request line (its number, texts and cache folder, as JSON) with
+    an answer line in the same order; it ends when its standard input closes, with the run that
+    started it. An answer never waited for (its render failed first) is skipped by the next one."""
 
     def __init__(self) -> None:
         self._child = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
                                        stdout=subprocess.PIPE)
         self._lock = threading.Lock()
+        self._asked = 0
+        self._answers: dict[int, dict] = {}
 
     def ask(self, texts: list[str], cache_folder: Path | None) -> Callable[[], Analysis]:
-        self._lock.acquire()  # one request at a time; released once its answer is read
-        try:
-            request = {"texts": texts, "cache": str(cache_folder) if cache_folder else None}
-            self._child.stdin.write(json.dumps(request).encode() + b"\n")
-            self._child.stdin.flush()
-        except OSError:
-            self._lock.release()
-            raise AudiobookError("the article's analysis process has stopped") from None
+        with self._lock:
+            self._asked += 1
+            number = self._asked
+            request = {"number": number, "texts": texts, "cache": str(cache_folder) if cache_folder else None}
+            try:
+                self._child.stdin.write(json.dumps(request).encode() + b"\n")
+                self._child.stdin.flush()
+            except OSError:
+                raise AudiobookError("the article's analysis process has stopped") from None
 
         def answer() -> Analysis:
-            try:
-                line = self._child.stdout.readline()
-            finally:
-                self._lock.release()
-            if not line:
-                raise AudiobookError(f"the article's analysis process stopped (exit {self._child.wait()})")
-            reply = json.loads(line)
+            with self._lock:
+                while number not in self._answers:
+                    if not (line := self._child.stdout.readline()):
+                        raise AudiobookError(f"the article's analysis process stopped (exit {self._child.wait()})")
+                    reply = json.loads(line)
+                    self._answers[reply.pop("number")] = reply
+                reply = self._answers.pop(number)
             if "error" in reply:
                 raise AudiobookError(reply["error"])
             return analysis_from_json(reply)
@@ -80,7 +84,7 @@ def _answer_requests() -> None:
         except Exception as error:  # noqa: BLE001 - the caller reports it as one line
             reply = {"error": str(error) if isinstance(error, AudiobookError)
                      else f"the article's analysis failed: {type(error).__name__}: {error}".splitlines()[0]}
-        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.write(json.dumps({"number": request["number"], **reply}) + "\n")
         sys.stdout.flush()
 
 
