@@ -66,6 +66,7 @@ class _Analyst:
     def close(self) -> None:
         self._child.stdin.close()
         self._child.wait()
+        self._child.stdout.close()
 
 
 @lru_cache(maxsize=1)
