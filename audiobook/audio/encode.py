@@ -57,7 +57,7 @@ def encode_chunk(pcm: bytes, sample_rate: int, bitrate: int = DEFAULT_BITRATE) -
     peaks are limited harder (by the excess, at least 0.5 dB) and it is encoded again. Streams of one format join into one
     playable file: each is whole frames with no header of its own (lameenc writes no Xing/LAME tag).
     """
-    from audiobook.speech.analysis import limit_pcm, true_peak_dbtp  # scipy loads only when encoding
+    from audiobook.speech.analysis import limit_pcm, true_peak_dbtp  # numpy loads only when encoding
 
     ceiling, attempt = CHUNK_PEAK_DBTP, pcm
     for _ in range(_PEAK_TRIES):

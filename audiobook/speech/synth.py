@@ -193,7 +193,7 @@ def _level_into(made: Future[Path], spoken: Future[Audio], job: ClipJob, cache: 
 
 
 def _level_and_keep(audio: Audio, job: ClipJob, cache: ClipCache) -> Path:
-    from audiobook.speech.analysis import level  # numpy, scipy and pyloudnorm load only when a clip is made
+    from audiobook.speech.analysis import level  # numpy loads only when a clip is made
 
     levelled = level(audio.pcm, audio.sample_rate, TARGET_LUFS, PEAK_CEILING_DB)
     return cache.put(job.key, levelled, audio.sample_rate)

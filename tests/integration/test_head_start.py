@@ -78,7 +78,7 @@ def test_chunks_encoded_on_several_threads_come_out_in_order_as_on_one(tmp_path:
 
 
 def test_spacy_loads_without_pytorch_while_other_threads_look_for_it():
-    """scipy asks sys.modules for PyTorch while clips are levelled; it must find nothing, never a None."""
+    """Array libraries in other threads ask sys.modules for PyTorch; they must find nothing, never a None."""
     code = (
         "import sys, threading\n"
         "from audiobook.script.attribution.syntax import _import_spacy\n"

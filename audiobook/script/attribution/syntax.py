@@ -136,7 +136,7 @@ def _import_spacy() -> Any:  # noqa: ANN401 - the spacy module
     """spaCy, imported only when an article is analysed. Its maths library imports PyTorch whenever it is
     installed (it is, for `audiobook[measure]`), which costs 2 s and is never used by this CPU pipeline:
     PyTorch cannot be imported while spaCy loads, unless something already loaded it. The block is an
-    import hook, not a `None` in sys.modules, which other threads (scipy, synthesizing meanwhile) would see."""
+    import hook, not a `None` in sys.modules, which other threads (array libraries look for it) would see."""
     if "torch" in sys.modules:
         import spacy
     else:
