@@ -81,12 +81,14 @@ class Prepared:
 
 def prepare(
     location: str, options: Options = Options(), head_start: Callable[[Prepared], None] | None = None,
+    analyse_aside: bool = False,
 ) -> Prepared:
     """Read and understand an article (or an edited script) without synthesizing anything.
 
     When the article's analysis is not cached, ``head_start`` is first given a draft made by the rules
     alone: its narration, captions and headings are already final (the analysis only tells who speaks),
-    so a render can synthesize them while the language model loads and reads.
+    so a render can synthesize them while the language model loads and reads. With a head start, or
+    with ``analyse_aside``, the analysis runs in a process of its own, leaving this one's threads free.
     """
     source = read_source(location)
     profile = load_profile(options.cast_path)
@@ -104,14 +106,16 @@ def prepare(
     script = cached_script(key, kept)
     if script is None:
         draft = (lambda rules: head_start(_prepared(rules, source, profile, lexicon, options))) if head_start else None
-        script = _understand(source, location, kept, draft)
+        script = _understand(source, location, kept, draft, analyse_aside or head_start is not None)
         keep_script(key, kept, script)
     return _prepared(script, source, profile, lexicon, options)
 
 
-def _understand(source: Source, location: str, kept: Path, draft: Callable[[Script], None] | None) -> Script:
-    """The article read and attributed; ``draft`` first gets the rules' script if the analysis will take a
-    while, and the analysis then runs in a process of its own, beside the draft's synthesis."""
+def _understand(
+    source: Source, location: str, kept: Path, draft: Callable[[Script], None] | None, aside: bool,
+) -> Script:
+    """The article read and attributed, the analysis ``aside`` in a process of its own; ``draft`` first
+    gets the rules' script if the analysis will take a while, to synthesize beside it."""
     # Imported here: a re-render of an article understood before needs none of this.
     from audiobook.extract import extract
     from audiobook.script.attribution.analyst import analyse_aside
@@ -121,9 +125,10 @@ def _understand(source: Source, location: str, kept: Path, draft: Callable[[Scri
     article = extract(source.text, label=location, url=source.url)
     texts = article_texts(article)
     analysis = cached_analysis(texts, kept)
-    if analysis is None and draft:
+    if analysis is None and aside:
         analysed = analyse_aside(texts, kept)
-        draft(build_script(article, analysis=NO_ANALYSIS))
+        if draft:
+            draft(build_script(article, analysis=NO_ANALYSIS))
         analysis = analysed()
     return build_script(article, kept, analysis)
 

@@ -88,7 +88,9 @@ def publish(locations: list[str], folder: Path, base_url: str | None = None,
         window = renderer.window if renderer else 0
         for number, location in enumerate(locations, start=1):
             try:
-                prepared = _with_feed_voices(prepare(location, options), {**voices, **ahead})
+                # With a renderer, the analysis aside: this process's threads serve the cluster.
+                prepared = _with_feed_voices(prepare(location, options, analyse_aside=renderer is not None),
+                                             {**voices, **ahead})
                 if renderer:
                     pending.append((location, prepared, renderer.submit(prepared, slug(prepared.script.title) or "episode")))
                     ahead.update(_voices_of(prepared))

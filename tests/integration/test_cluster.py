@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import dask
 import distributed
 import pytest
 
@@ -198,15 +199,33 @@ def test_a_cluster_publish_writes_the_same_feed_as_a_local_one(scheduler, tmp_pa
 
 def test_local_starts_workers_that_render_at_full_speed(tmp_path: Path, fake_cast: Path,
                                                         monkeypatch: pytest.MonkeyPatch):
-    """`--cluster local:N`: N workers, without the allocator setting that made renders twice as slow."""
+    """`--cluster local:N`: N workers, without the allocator setting that made renders twice as slow, the
+    profiler that sampled every thread every 10 ms, or the 20 ms event-loop checks."""
     # The fixture's cluster, started with Dask's defaults, set it in this process too (as Dask's nanny does).
     monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
     options = Options(cast_path=fake_cast, cache_dir=tmp_path / "cache")
     with cluster.Batch("local:1", options) as batch:
         assert list(batch.client.nthreads().values()) == [1]
         assert list(batch.client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_").values()) == [None]
+        settings = batch.client.run(lambda: (dask.config.get("distributed.worker.profile.enabled"),
+                                             dask.config.get("distributed.admin.tick.interval")))
+        assert list(settings.values()) == [(False, "1s")]
         episode = batch.submit(prepare(str(SHORT), options), "short")(tmp_path / "short.mp3")
     assert episode.mp3.read_bytes()[:3] == b"ID3" and episode.vtt.exists() and episode.duration > 20
+
+
+@pytest.mark.parametrize(("address", "problem"), [
+    ("tcp://127.0.0.1:9", "no Dask scheduler answers there"),  # Dask keeps trying for its 20 s
+    ("scheduler.example", "give a scheduler's address (tcp://HOST:8786) or local[:N]"),
+])
+def test_a_cluster_that_cannot_be_reached_is_one_line_and_writes_nothing(tmp_path: Path, address: str, problem: str):
+    command = [sys.executable, "-m", "audiobook.cli", "render", str(SHORT), "--cluster", address,
+               "-d", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache")]
+    process = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert process.returncode == 2
+    lines = process.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"audiobook: --cluster {address}: {problem}"), process.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_without_cluster_dask_is_not_imported(tmp_path: Path, fake_cast: Path):
