@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import math
 import shutil
 import statistics
 import subprocess
@@ -70,9 +71,9 @@ def main() -> None:
             per_article["piper (narrator)"] = piper / len(piper_articles)
         for engine, cost in per_article.items():
             per_hour = 3600 / cost
-            workers = ARCHIVE / (per_hour * NIGHT_HOURS)
+            workers = math.ceil(ARCHIVE / (per_hour * NIGHT_HOURS))
             print(f"{engine:<17} {cost:5.1f} s an article on one core: {per_hour:5.0f} articles/h a worker; "
-                  f"{ARCHIVE:,} articles in {NIGHT_HOURS} h need {workers:.0f} one-core workers")
+                  f"{ARCHIVE:,} articles in {NIGHT_HOURS} h need {workers} one-core workers")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
