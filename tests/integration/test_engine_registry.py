@@ -10,6 +10,7 @@ from audiobook.api import Options, prepare, render
 from audiobook.errors import EngineError
 from audiobook.model import Voice
 from audiobook.speech.analysis import median_f0, samples
+from audiobook.speech import engines
 from audiobook.speech.engines import engine_names, load_engine
 from audiobook.quality.measures import parse_vtt
 
@@ -31,8 +32,13 @@ def test_a_third_party_engine_is_found_by_its_entry_point(tmp_path: Path, monkey
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: hum-engine\nVersion: 0.1\n")
     (info / "entry_points.txt").write_text("[audiobook.engines]\nhum = hum_engine:HumEngine\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    assert "hum" in engine_names()
-    assert load_engine("hum").version == "hum 0.1"
+    # Installed packages are looked through once per process: this one was "installed" after that.
+    engines._registered.cache_clear()
+    try:
+        assert "hum" in engine_names()
+        assert load_engine("hum").version == "hum 0.1"
+    finally:
+        engines._registered.cache_clear()  # looked through again without it
 
 
 def test_an_unknown_engine_names_the_known_ones():
