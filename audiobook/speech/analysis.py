@@ -75,11 +75,20 @@ def loudness_lufs(signal: np.ndarray, sample_rate: int) -> float:
 
 def _k_weighted(signal: np.ndarray, sample_rate: int) -> np.ndarray:
     """The signal through BS.1770's K-weighting (a high shelf, then a high pass: pyloudnorm's RBJ biquads),
-    applied by FFT. Half a second of zeros after the signal holds the filters' ring
-    (it decays below 1e-12 within a quarter), so this is the recursive filter's output, not a circular one."""
-    size = 1 << (len(signal) + sample_rate // 2 - 1).bit_length()  # few sizes, so their responses are kept
-    spectrum = np.fft.rfft(np.asarray(signal, dtype=np.float64), size) * _k_response(size, sample_rate)
-    return np.fft.irfft(spectrum, size)[:len(signal)]
+    applied by FFT a block at a time, each block's output and ring added in (overlap-add), so memory
+    stays bounded whatever the length. Half a second beyond each block holds the filters' ring (it decays
+    below 1e-12 within a quarter), so this is the recursive filter's output, not a circular one."""
+    signal = np.asarray(signal, dtype=np.float64)
+    block = max(1, min(len(signal), _FILTER_BLOCK))
+    size = 1 << (block + sample_rate // 2 - 1).bit_length()  # few sizes, so their responses are kept
+    response = _k_response(size, sample_rate)
+    filtered = np.zeros(len(signal) + size)
+    for start in range(0, len(signal), block):
+        filtered[start:start + size] += np.fft.irfft(np.fft.rfft(signal[start:start + block], size) * response, size)
+    return filtered[:len(signal)]
+
+
+_FILTER_BLOCK = 1 << 19  # samples per FFT: 22 s at 24 kHz, longer than most clips
 
 
 @lru_cache(maxsize=32)
@@ -130,6 +139,8 @@ def _oversampled(signal: np.ndarray) -> np.ndarray:
     1e-5 dB), through scipy's resample_poly(signal, 4, 1) filter: each output sample of 4 is a window of 21
     input samples times one column of `_PHASES`, done as matrix products a block at a time."""
     signal = np.asarray(signal, dtype=np.float32)
+    if not len(signal):
+        return signal
     reach = len(_PHASES) // 2
     padded = np.concatenate((np.zeros(reach, np.float32), signal, np.zeros(reach, np.float32)))
     windows = np.lib.stride_tricks.sliding_window_view(padded, len(_PHASES))

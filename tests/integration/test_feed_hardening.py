@@ -78,10 +78,10 @@ def test_one_articles_unexpected_error_leaves_the_others_published(tmp_path, fak
     bad = _article(tmp_path, "bad.txt", "Bad Story" + STORY)
     real_prepare = publisher.prepare
 
-    def prepare(location, options):  # noqa: ANN001, ANN202
+    def prepare(location, options, **keywords):  # noqa: ANN001, ANN003, ANN202
         if location == bad:
             raise RuntimeError("something nobody expected")
-        return real_prepare(location, options)
+        return real_prepare(location, options, **keywords)
 
     monkeypatch.setattr(publisher, "prepare", prepare)
     outcomes = publish([bad, str(SHORT)], feed, BASE, Options(cast_path=fake_cast))
