@@ -10,11 +10,13 @@ import contextlib
 import hashlib
 import json
 import logging
+import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 from audiobook.speech.cache import ClipCache, cache_for
 from audiobook.casting.profile import CastProfile, at_rate, cast_script, default_cast_path, load_profile
@@ -34,9 +36,10 @@ from audiobook.audio import sidecars
 from audiobook.audio.sidecars import episode_files, transcript
 from audiobook.source.reader import Source, read_source
 from audiobook.speech.ear import Lexicon, load_lexicon
-from audiobook.speech.synth import ClipJob, Workers, look_up, plan_clips, synthesize
+from audiobook.speech.synth import ClipJob, Workers, clip_at, look_up, plan_clips, synthesize
 
 log = logging.getLogger("audiobook")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -184,15 +187,53 @@ def _render_started(
 
 def start_narration(draft: Prepared, options: Options, workers: Workers) -> set[str]:
     """Start making the clips of a draft script that the analysis does not change (all but its quotations,
-    see `prepare`), which the render then takes up as its own; returns the keys of those started."""
+    see `prepare`), and encoding the chunks made of them alone, which the render then takes up as its
+    own; returns the keys of the clips started."""
     if options.cache_store:
         return set()  # which clips the shared store holds is only known by asking it, clip by clip
     cache = _clip_cache(options).open()
-    jobs = plan_clips(draft.script, draft.cast, cache, draft.lexicon).values()
-    missing = [job for job in jobs if not job.quote and not cache.holds(job.key)]
-    for job in missing:
-        workers.make(job, cache, len(missing))
+    jobs = plan_clips(draft.script, draft.cast, cache, draft.lexicon)
+    missing = [job for job in jobs.values() if not job.quote and not cache.holds(job.key)]
+    made = {job.segment: workers.make(job, cache, len(missing)) for job in missing}
+    for chunk in plan_chunks(draft.script):
+        key = _chunk_key(chunk, jobs, options.bitrate)
+        if any(jobs[index].quote for index in chunk.segments) or cache.holds_chunk(key):
+            continue
+        clips = [made.get(index) or _done(cache.get(jobs[index].key)) for index in chunk.segments]
+        workers.begin(key, _when_all(clips, lambda chunk=chunk, clips=clips, key=key: workers.on_every_core().submit(
+            _encode_new_chunk, chunk, [clip_at(index, path.result()) for index, path in zip(chunk.segments, clips)],
+            key, cache, options.bitrate)))
     return {job.key for job in missing}
+
+
+def _done(result: T) -> Future[T]:
+    future: Future[T] = Future()
+    future.set_result(result)
+    return future
+
+
+def _when_all(futures: list[Future[Any]], then: Callable[[], Future[T]]) -> Future[T]:
+    """What ``then()`` starts, started once every one of ``futures`` is done (on the thread that finished last)."""
+    result: Future[T] = Future()
+    waiting = [len(futures)]
+    lock = threading.Lock()
+
+    def one_done(_: Future[Any]) -> None:
+        with lock:
+            waiting[0] -= 1
+            if waiting[0]:
+                return
+        try:
+            started = then()
+        except BaseException as error:  # noqa: BLE001 - whoever claims the result meets it
+            result.set_exception(error)
+            return
+        started.add_done_callback(lambda done: result.set_exception(done.exception()) if done.exception()
+                                  else result.set_result(done.result()))
+
+    for future in futures:
+        future.add_done_callback(one_done)
+    return result
 
 
 def render_prepared(
@@ -251,13 +292,16 @@ def render_prepared(
                 progress(number, len(chunks))
 
         for number, (chunk, key) in enumerate(zip(chunks, keys), start=1):
+            begun = workers.claim(key)  # by the head start; claimed even when cached, so nothing holds it after
             if key in encoded:
-                encoding: Future[tuple[bytes, list[int]]] = Future()
-                encoding.set_result(encoded[key])
+                encoding: Future[tuple[bytes, list[int]]] = _done(encoded[key])
             else:
                 chunk_clips = [next(clips) for _ in chunk.segments]
-                encoding = workers.on_every_core().submit(
-                    _encode_new_chunk, chunk, chunk_clips, key, cache, options.bitrate)
+                if begun is None or (begun.done() and (begun.cancelled() or begun.exception())):
+                    encoding = workers.on_every_core().submit(
+                        _encode_new_chunk, chunk, chunk_clips, key, cache, options.bitrate)
+                else:
+                    encoding = begun
             queued.append((number, chunk, encoding))
             while queued and (len(queued) > 2 * workers.jobs or queued[0][2].done()):
                 write_next()

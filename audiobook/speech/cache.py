@@ -246,6 +246,10 @@ class ClipCache:
         """Whether this folder has a clip under this key, without reading it (`get` reads and checks it)."""
         return bool(self._entries(key, ".wav"))
 
+    def holds_chunk(self, key: str) -> bool:
+        """Whether this folder has an encoded chunk under this key, without reading it."""
+        return bool(self._entries(key, ".mp3"))
+
     def _entries(self, key: str, suffix: str) -> list[Path]:
         """The files of our naming under this key (a listing, not a glob: pathlib compiles a pattern per call)."""
         folder = self.store / key[:2]

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from audiobook.speech.cache import ClipCache
 from audiobook.speech.engines import Audio, engine_version, shared_engine
@@ -66,7 +67,8 @@ def plan_clips(script: Script, cast: Cast, cache: ClipCache, lexicon: Lexicon = 
 
 class Workers:
     """The worker pools shared by every render in one run, started when first needed, and the clips
-    they have made or are making: a clip asked for twice is made once.
+    they have made or are making: a clip asked for twice is made once. Other work begun ahead for a
+    render (a head start's encoded chunks) waits here until the render claims it.
 
     A short article's clips are spoken by one thread, in the order asked (espeak-ng's output depends
     by a few samples on what it spoke before, and one speech library speaks one text at a time), and
@@ -80,6 +82,15 @@ class Workers:
         self._processes: ProcessPoolExecutor | None = None
         self._cores: ThreadPoolExecutor | None = None
         self._making: dict[str, Future[Path]] = {}
+        self._begun: dict[str, Future[Any]] = {}
+
+    def begin(self, key: str, work: Future[Any]) -> None:
+        """Keep work begun ahead of the render that will `claim` it by the same key."""
+        self._begun[key] = work
+
+    def claim(self, key: str) -> Future[Any] | None:
+        """The work begun for this key, handed over once: nothing here keeps what it holds after that."""
+        return self._begun.pop(key, None)
 
     def make(self, job: ClipJob, cache: ClipCache, batch: int) -> Future[Path]:
         """The clip of this job, being made (``batch``: how many clips the caller is asking for at once)."""
@@ -155,7 +166,7 @@ def synthesize(
     futures = {job.segment: workers.make(job, cache, len(missing)) for job in missing}
     try:
         for job in jobs:
-            yield _clip(job.segment, cached[job.segment] if job.segment in cached else futures[job.segment].result())
+            yield clip_at(job.segment, cached[job.segment] if job.segment in cached else futures[job.segment].result())
     finally:
         for future in futures.values():
             future.cancel()
@@ -199,7 +210,8 @@ def _level_and_keep(audio: Audio, job: ClipJob, cache: ClipCache) -> Path:
     return cache.put(job.key, levelled, audio.sample_rate)
 
 
-def _clip(index: int, path: Path) -> Clip:
+def clip_at(index: int, path: Path) -> Clip:
+    """Segment ``index``'s clip, read from its file."""
     with wave.open(str(path), "rb") as source:
         rate = source.getframerate()
         return Clip(segment=index, path=path, duration=source.getnframes() / rate, sample_rate=rate)

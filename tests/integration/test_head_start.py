@@ -12,7 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from audiobook.api import Options, prepare, render
+from audiobook import api
+from audiobook.api import Options, prepare, render, start_narration
+from audiobook.audio.mix import plan_chunks
 from audiobook.speech.cache import STORE_NAME, ClipCache
 from audiobook.speech.synth import Workers, plan_clips
 from audiobook.quality.measures import decode
@@ -42,6 +44,36 @@ def test_a_clip_asked_for_twice_is_made_once(tmp_path: Path, fake_cast: Path):
         first.result()
         assert workers.make(job, cache, 1) is first  # made already: not made again for a late asker
     assert len(list((tmp_path / "cache" / STORE_NAME).glob(f"{job.key[:2]}/{job.key}.*.wav"))) == 1
+
+
+def test_the_head_start_encodes_the_chunks_of_narration_alone(tmp_path: Path, fake_cast: Path):
+    options = Options(cast_path=fake_cast, cache_dir=tmp_path / "cache")
+    drafts = []
+    with Workers(2) as workers:
+        prepare(str(SHORT), options, head_start=lambda draft: (drafts.append(draft), start_narration(draft, options, workers)))
+        cache = ClipCache(options.cache_dir).open()
+        jobs = plan_clips(drafts[0].script, drafts[0].cast, cache, drafts[0].lexicon)
+        quoted, begun = [], []
+        for chunk in plan_chunks(drafts[0].script):
+            key = api._chunk_key(chunk, jobs, options.bitrate)
+            work = workers.claim(key)
+            (quoted if any(jobs[index].quote for index in chunk.segments) else begun).append((key, work))
+        assert quoted and begun
+        assert all(work is None for _, work in quoted)  # who speaks them is not known yet
+        assert all(work.result() == cache.get_chunk(key) for key, work in begun)
+        assert all(workers.claim(key) is None for key, _ in begun)  # handed over once
+
+
+def test_no_chunk_is_encoded_twice_when_the_render_takes_up_the_head_start(
+    tmp_path: Path, fake_cast: Path, monkeypatch,
+):
+    encoded = []
+    encode = api._encode_new_chunk
+    monkeypatch.setattr(api, "_encode_new_chunk", lambda chunk, *rest: (encoded.append(chunk), encode(chunk, *rest))[1])
+    options = Options(cast_path=fake_cast, cache_dir=tmp_path / "cache")
+    render(str(SHORT), tmp_path / "episode.mp3", options)
+    chunks = plan_chunks(prepare(str(SHORT), options).script)
+    assert sorted(chunk.segments for chunk in encoded) == sorted(chunk.segments for chunk in chunks)
 
 
 def test_the_episode_is_the_same_with_and_without_the_head_start(tmp_path: Path):
