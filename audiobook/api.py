@@ -274,7 +274,9 @@ def render_prepared(
             workers = stack.enter_context(Workers(options.jobs))
         to_encode = [clip_jobs[index] for chunk, key in zip(chunks, keys) if key not in encoded for index in chunk.segments]
         cached = look_up(to_encode, cache)
-        synthesized = sum(job.segment not in cached or job.key in head_started for job in to_encode)
+        # The head start's clips count wherever they went, also into chunks it encoded itself.
+        synthesized = len(head_started) + sum(
+            job.segment not in cached and job.key not in head_started for job in to_encode)
         clips = synthesize(to_encode, cache, workers, cached)
         stack.callback(clips.close)  # on an error, cancel what is still queued for this article
         mp3 = stack.enter_context(Mp3Writer(output))

@@ -130,7 +130,7 @@ def test_a_render_reads_and_checks_each_cached_clip_once(tmp_path: Path, monkeyp
 
     article = tmp_path / "article.txt"
     article.write_text("A Short Piece\n\nBy Ann Writer\n\nThe ferry runs twice a day. \"It is late again,\" said Mary Byrne.\n\n"
-                       "The council will meet on Monday about the timetable.\n")
+                       "The council will meet on Monday about the timetable. Its members will vote on it.\n")
     options = Options(cache_dir=tmp_path / "cache")
     render(str(article), tmp_path / "first.mp3", options)
     article.write_text(article.read_text().replace("Monday", "Tuesday"))  # one chunk to encode again, from cached clips
