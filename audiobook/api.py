@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from audiobook.speech.cache import ClipCache, cache_for
 from audiobook.casting.profile import CastProfile, at_rate, cast_script, default_cast_path, load_profile
-from audiobook.audio.cover import plain_cover
+from audiobook.audio.cover import kept_cover
 from audiobook.audio.encode import (
     CHUNK_PEAK_DBTP, DEFAULT_BITRATE, ENCODER_DELAY, LAME_QUALITY, Mp3Writer, Tags, encode_chunk, played_samples,
 )
@@ -260,7 +260,7 @@ def render_prepared(
         title=script.title, artist=script.publication or script.byline or "audiobook",
         album=script.publication or "Audio editions", date=script.date.isoformat() if script.date else None,
         description=script.subtitle, transcript=text, source_url=script.source_url,
-        cover_png=plain_cover(script.title, script.publication),
+        cover_png=kept_cover(script.title, script.publication, ClipCache(options.cache_dir).open().store),
     )
     cache = _clip_cache(options).open()
     clip_jobs = plan_clips(script, prepared.cast, cache, prepared.lexicon)

@@ -463,10 +463,11 @@ def cache_command(cache: dict, prune: bool) -> None:
         click.echo(f"pruned: {local} entries here" + (f", {stored} in the store" if clips.shared else ""))
     entries = list(clips.entries())
     current = [entry for entry in entries if entry.kind != "earlier"]
-    kinds = {kind: sum(entry.kind == kind for entry in current) for kind in ("clip", "chunk", "analysis", "script")}
+    kinds = {kind: sum(entry.kind == kind for entry in current)
+             for kind in ("clip", "chunk", "analysis", "script", "cover")}
     click.echo(f"local: {clips.store}  {_size(sum(entry.size for entry in current))} of {_size(clips.limit_bytes)}, "
                f"{len(current):,} entries ({kinds['clip']:,} clip, {kinds['chunk']:,} chunk, "
-               f"{kinds['analysis']:,} analysis, {kinds['script']:,} script files)")
+               f"{kinds['analysis']:,} analysis, {kinds['script']:,} script, {kinds['cover']:,} cover files)")
     if earlier := [entry for entry in entries if entry.kind == "earlier"]:
         click.echo(f"earlier versions: {len(earlier):,} entries, {_size(sum(entry.size for entry in earlier))}, "
                    "removed by the next prune once untouched for an hour")

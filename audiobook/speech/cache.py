@@ -61,10 +61,10 @@ _OUR_SHARD = re.compile(r"[0-9a-f]{2}")
 LEASES_NAME = "leases"  # a folder of one locked file per live render
 LOOKUP_LOCK_NAME = "lookup.lock"  # shared by look-ups, exclusive while pruning
 # Where each article's analysis (script/attribution/syntax.py) and understood script (script/understood.py)
-# are kept, as KEY.json, and what kind of entry each holds.
-ANALYSIS_FOLDER, SCRIPTS_FOLDER = "analysis", "scripts"
-KEPT_FOLDERS = {ANALYSIS_FOLDER: "analysis", SCRIPTS_FOLDER: "script"}
-_OUR_ANALYSIS = re.compile(r"[0-9a-f]{64}\.json")
+# are kept, as KEY.json, and episodes' plain covers (audio/cover.py), as KEY.png; what kind of entry each holds.
+ANALYSIS_FOLDER, SCRIPTS_FOLDER, COVERS_FOLDER = "analysis", "scripts", "covers"
+KEPT_FOLDERS = {ANALYSIS_FOLDER: "analysis", SCRIPTS_FOLDER: "script", COVERS_FOLDER: "cover"}
+_OUR_KEPT = re.compile(r"[0-9a-f]{64}\.(json|png)")
 # Before entries carried their checksum (5b5ee4b) they were KEY.ext, and before the marked
 # subfolder (25c2ddf) they lay in shards of the cache folder itself.
 _EARLIER_ENTRY = re.compile(r"[0-9a-f]{64}\.(wav|mp3|json)")
@@ -367,7 +367,7 @@ class ClipCache:
                         yield from _entry(file, "temporary")
         for folder, kind in KEPT_FOLDERS.items():
             for file in _scan(self.store / folder):
-                if _OUR_ANALYSIS.fullmatch(file.name):
+                if _OUR_KEPT.fullmatch(file.name):
                     yield from _entry(file, kind)
                 elif temporaries and _OUR_TEMPORARY.fullmatch(file.name):
                     yield from _entry(file, "temporary")

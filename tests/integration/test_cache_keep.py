@@ -17,7 +17,7 @@ from audiobook.api import Options, prepare, render
 from audiobook.cli import _size
 from audiobook.quality.measures import decode
 from audiobook.speech import store as store_module
-from audiobook.speech.cache import ANALYSIS_FOLDER, SCRIPTS_FOLDER, STORE_NAME, ClipCache, cache_location
+from audiobook.speech.cache import ANALYSIS_FOLDER, COVERS_FOLDER, SCRIPTS_FOLDER, STORE_NAME, ClipCache, cache_location
 from audiobook.speech.store import SharedStore
 
 from ..helpers import FIXTURES, SHORT
@@ -222,14 +222,15 @@ def test_the_cache_command_reports_and_prunes_what_is_on_disk(tmp_path: Path):
     folder = tmp_path / "cache"
     render(str(FIXTURES / "interview-qa.md"), tmp_path / "qa.mp3", Options(cache_dir=folder))
     store = folder / STORE_NAME
-    files = [*store.glob("??/*"), *(store / ANALYSIS_FOLDER).iterdir(), *(store / SCRIPTS_FOLDER).iterdir()]
+    files = [*store.glob("??/*"), *(store / ANALYSIS_FOLDER).iterdir(), *(store / SCRIPTS_FOLDER).iterdir(),
+             *(store / COVERS_FOLDER).iterdir()]
     size = sum(path.stat().st_size for path in files)
     listed = _audiobook("cache", "--cache-dir", str(folder), home=tmp_path)
     assert listed.returncode == 0, listed.stderr
     wavs, chunks = len(list(store.glob("??/*.wav"))), len(list(store.glob("??/*.mp3"))) * 2
     assert listed.stdout.splitlines() == [
         f"local: {store}  {_size(size)} of 2.1 GB, {len(files)} entries ({wavs} clip, {chunks} chunk, "
-        "1 analysis, 1 script files)"]
+        "1 analysis, 1 script, 1 cover files)"]
     _age(store)
     pruned = _audiobook("cache", "--cache-dir", str(folder), "--prune", home=tmp_path)
     assert pruned.stdout.splitlines()[0] == "pruned: 0 entries here"  # all within the 2 GB limit
