@@ -199,7 +199,10 @@ def start_narration(draft: Prepared, options: Options, workers: Workers) -> set[
         key = _chunk_key(chunk, jobs, options.bitrate)
         if any(jobs[index].quote for index in chunk.segments) or cache.holds_chunk(key):
             continue
-        clips = [made.get(index) or _done(cache.get(jobs[index].key)) for index in chunk.segments]
+        kept = {index: cache.get(jobs[index].key) for index in chunk.segments if index not in made}
+        if None in kept.values():
+            continue  # a kept clip was damaged: the render makes it again
+        clips = [made[index] if index in made else _done(kept[index]) for index in chunk.segments]
         workers.begin(key, _when_all(clips, lambda chunk=chunk, clips=clips, key=key: workers.on_every_core().submit(
             _encode_new_chunk, chunk, [clip_at(index, path.result()) for index, path in zip(chunk.segments, clips)],
             key, cache, options.bitrate)))
@@ -228,12 +231,23 @@ def _when_all(futures: list[Future[Any]], then: Callable[[], Future[T]]) -> Futu
         except BaseException as error:  # noqa: BLE001 - whoever claims the result meets it
             result.set_exception(error)
             return
-        started.add_done_callback(lambda done: result.set_exception(done.exception()) if done.exception()
-                                  else result.set_result(done.result()))
+        started.add_done_callback(_pass_on(result))
 
     for future in futures:
         future.add_done_callback(one_done)
     return result
+
+
+def _pass_on(result: Future[T]) -> Callable[[Future[T]], None]:
+    """A callback that gives ``result`` what the future it is called with came to."""
+    def pass_on(done: Future[T]) -> None:
+        if done.cancelled():
+            result.cancel()
+        elif (error := done.exception()) is not None:
+            result.set_exception(error)
+        else:
+            result.set_result(done.result())
+    return pass_on
 
 
 def render_prepared(
@@ -299,7 +313,8 @@ def render_prepared(
                 encoding: Future[tuple[bytes, list[int]]] = _done(encoded[key])
             else:
                 chunk_clips = [next(clips) for _ in chunk.segments]
-                if begun is None or (begun.done() and (begun.cancelled() or begun.exception())):
+                # Taken as it comes, failure included, as if encoded here; only work the pools dropped is redone.
+                if begun is None or begun.cancelled():
                     encoding = workers.on_every_core().submit(
                         _encode_new_chunk, chunk, chunk_clips, key, cache, options.bitrate)
                 else:
