@@ -270,13 +270,13 @@ def render_prepared(
     for path in episode_paths:
         sweep_stale(path)
     text = transcript(script)
+    cache = _clip_cache(options).open()
     tags = Tags(
         title=script.title, artist=script.publication or script.byline or "audiobook",
         album=script.publication or "Audio editions", date=script.date.isoformat() if script.date else None,
         description=script.subtitle, transcript=text, source_url=script.source_url,
-        cover_png=kept_cover(script.title, script.publication, ClipCache(options.cache_dir).open().store),
+        cover_png=kept_cover(script.title, script.publication, cache.store),
     )
-    cache = _clip_cache(options).open()
     clip_jobs = plan_clips(script, prepared.cast, cache, prepared.lexicon)
     chunks = plan_chunks(script)
     keys = [_chunk_key(chunk, clip_jobs, options.bitrate) for chunk in chunks]

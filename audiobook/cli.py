@@ -454,7 +454,7 @@ def serve(folder: Path, port: int, host: str) -> None:
               help="Prune now: the local cache to its limit, and a store's entries older than a day to its limit.")
 def cache_command(cache: dict, prune: bool) -> None:
     """Where the clip cache is, how much it holds, and what."""
-    from audiobook.speech.cache import ClipCache, cache_for
+    from audiobook.speech.cache import CURRENT_KINDS, ClipCache, cache_for
 
     clips = cache_for(cache["cache_dir"], cache["cache_store"])
     if prune:
@@ -463,11 +463,9 @@ def cache_command(cache: dict, prune: bool) -> None:
         click.echo(f"pruned: {local} entries here" + (f", {stored} in the store" if clips.shared else ""))
     entries = list(clips.entries())
     current = [entry for entry in entries if entry.kind != "earlier"]
-    kinds = {kind: sum(entry.kind == kind for entry in current)
-             for kind in ("clip", "chunk", "analysis", "script", "cover")}
+    kinds = ", ".join(f"{sum(entry.kind == kind for entry in current):,} {kind}" for kind in CURRENT_KINDS)
     click.echo(f"local: {clips.store}  {_size(sum(entry.size for entry in current))} of {_size(clips.limit_bytes)}, "
-               f"{len(current):,} entries ({kinds['clip']:,} clip, {kinds['chunk']:,} chunk, "
-               f"{kinds['analysis']:,} analysis, {kinds['script']:,} script, {kinds['cover']:,} cover files)")
+               f"{len(current):,} entries ({kinds} files)")
     if earlier := [entry for entry in entries if entry.kind == "earlier"]:
         click.echo(f"earlier versions: {len(earlier):,} entries, {_size(sum(entry.size for entry in earlier))}, "
                    "removed by the next prune once untouched for an hour")

@@ -47,14 +47,15 @@ log = logging.getLogger("audiobook")
 _SIDECARS = sidecars.SUFFIXES
 _LOCAL = re.compile(r"^local(?::([1-9]\d*))?$")
 # Dask settings for the processes this one starts (a LocalCluster's) and its own client: measured on
-# a batch of 20 articles on two local workers, they cut the cluster's CPU by a tenth.
+# a batch of 20 articles on two local workers, the last two cut the cluster's CPU from 58 s to 51 s.
 _QUIET_DASK = {
     # The nanny sets MALLOC_TRIM_THRESHOLD_ in its workers, which makes glibc map and unmap every large
     # array afresh: our levelling and encoding ran twice as slow. Not set, glibc tunes itself.
     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
-    # A worker samples every thread's stack every 10 ms for the dashboard's profile: 8% more CPU.
+    # A worker samples every thread's stack every 10 ms for the dashboard's profile: 9% more CPU in the workers.
     "distributed.worker.profile.enabled": False,
-    # Every server checks that its event loop is responsive every 20 ms: 7% of a core each, idle.
+    # Every server checks that its event loop is responsive every 20 ms: idle, 7% of a core in the
+    # process running the scheduler, 2% in each worker.
     "distributed.admin.tick.interval": "1s",
 }
 # Jobs queued per worker thread: enough to keep every worker busy, few enough that finished

@@ -83,7 +83,7 @@ _FULL_STOP = re.compile(r"[.!?…][”\"’)\]]*\s*$")
 _BULLET = re.compile(r"^[♦•●▪■►▶›»◆\-–*·]\s+")
 _MENU_SEPARATORS = re.compile(r"(\s[|·•›»]\s.*){2,}")
 _LABEL = re.compile(r"^[A-Z][\w’' ]{0,25}:$")
-_BYLINE = re.compile(r"^by\s+[A-Z]", re.IGNORECASE)
+BYLINE = re.compile(r"^by\s+[A-Z]", re.IGNORECASE)
 _SITE_VOICE = re.compile(r"\b(we|we’re|we're|we’ve|we've|our|us)\b", re.IGNORECASE)
 _READER = re.compile(r"\b(you|your|yours)\b", re.IGNORECASE)
 _SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with vs is are be".split())
@@ -264,7 +264,7 @@ def _headline_next(ahead: tuple[Line, ...]) -> bool:
     ('Bridge Reopens' / 'By Ann Lee'): bylines and dates follow headlines."""
     for line in ahead:
         text = line.text.strip()
-        if _BYLINE.match(text) or parse_date(text) is not None:
+        if BYLINE.match(text) or parse_date(text) is not None:
             return False
         if len(text.split()) > 4:
             return _looks_like_headline(line)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from audiobook.extract.chrome import (
-    Neighbours, Where, comments_start, is_chrome, looks_like_bare_caption, printed_key,
+    BYLINE, Neighbours, Where, comments_start, is_chrome, looks_like_bare_caption, printed_key,
 )
 from audiobook.extract.dates import parse_date
 from audiobook.errors import InputError
@@ -34,7 +34,6 @@ _CREDIT_REACH = 300
 _IMAGE_SOURCE = re.compile(r"^(?:image|picture|photo) source,\s*(.+)$", re.IGNORECASE)
 _IMAGE_CAPTION = re.compile(r"^(?:image|media|picture) caption,\s*(.+)$", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?:;…”\"’)\]]\s*$")
-_BYLINE = re.compile(r"^by\s+[A-Z]", re.IGNORECASE)
 _MARKUP_HEADING = re.compile(r"^#{1,6}\s+")
 # How far above the headline page furniture reaches: a menu, a section name, a notice or two.
 _LOOK_AHEAD = 4
@@ -259,7 +258,7 @@ def _header(lines: list[Line], index: int, metadata: Metadata, neighbourhood: _N
         read += 1
         if date_text is None and (parsed := parse_date(text)):
             date, date_text = parsed, text
-        elif byline_text is None and _BYLINE.match(text) and len(text.split()) <= 12:
+        elif byline_text is None and BYLINE.match(text) and len(text.split()) <= 12:
             byline_text = re.sub(r"^by\s+", "", text, flags=re.IGNORECASE)
             byline = byline or byline_text
         elif subtitle and normalise_for_match(text) == normalise_for_match(subtitle):
@@ -288,7 +287,7 @@ def _looks_like_standfirst(lines: list[Line], index: int, after_furniture: bool)
     if text[0] in QUOTE_OPENERS or len(text.split()) > 45 or re.match(r"\d{1,2}[.)]\s.*\?$", text):
         return False
     following = lines[index + 1].text if index + 1 < len(lines) else ""
-    if parse_date(following) or _BYLINE.match(following):
+    if parse_date(following) or BYLINE.match(following):
         return True
     return len(text.split()) <= 35 and not (after_furniture and SENTENCE_END.search(text))
 

@@ -64,6 +64,8 @@ LOOKUP_LOCK_NAME = "lookup.lock"  # shared by look-ups, exclusive while pruning
 # are kept, as KEY.json, and episodes' plain covers (audio/cover.py), as KEY.png; what kind of entry each holds.
 ANALYSIS_FOLDER, SCRIPTS_FOLDER, COVERS_FOLDER = "analysis", "scripts", "covers"
 KEPT_FOLDERS = {ANALYSIS_FOLDER: "analysis", SCRIPTS_FOLDER: "script", COVERS_FOLDER: "cover"}
+# What this version reads: a clip, a chunk (an MP3 or its clip lengths), and the kept entries.
+CURRENT_KINDS = ("clip", "chunk", *KEPT_FOLDERS.values())
 _OUR_KEPT = re.compile(r"[0-9a-f]{64}\.(json|png)")
 # Before entries carried their checksum (5b5ee4b) they were KEY.ext, and before the marked
 # subfolder (25c2ddf) they lay in shards of the cache folder itself.
@@ -129,8 +131,8 @@ class Entry:
     size: int
     path: str  # a string, not a Path: a walk of a big cache makes tens of thousands
     kind: str
-    """One of: clip, chunk (an MP3 or its clip lengths), analysis, script, earlier (an earlier version's entry,
-    never read now), temporary (a killed render's half-written file)."""
+    """One of CURRENT_KINDS, or earlier (an earlier version's entry, never read now), or temporary (a killed
+    render's half-written file)."""
 
 
 class ClipCache:
