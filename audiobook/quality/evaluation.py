@@ -86,6 +86,7 @@ def score(document: dict[str, Any], gold: dict[str, Any]) -> Scores:
             wrong_named += bool(speaker and speaker["name"] != UNIDENTIFIED)
             problems.append(
                 f"quote {entry['text'][:40]!r} given to {speaker['name'] if speaker else None!r}, not {entry['speaker']!r}"
+                f" ({segments[match].get('basis', '')})"
             )
     people_in_one_voice = sum(
         1 for name, ids in voiced_as.items()

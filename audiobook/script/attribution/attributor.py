@@ -10,14 +10,15 @@ import re
 from dataclasses import dataclass, replace
 
 from audiobook.model import Gender, QuoteKind
+from audiobook.names import first_name_genders
 from audiobook.script.attribution.cues import (
     CLAUSE_REACH, DETERMINERS, FULL_NAME, NAME_WORD, clause_after, clause_before, could_be_personal_name, description_key,
-    inverted_subject, is_full_name, is_partial, looks_like_speaker, narration_pieces, proper_name, subject_phrase,
-    title_of,
+    inverted_subject, is_full_name, is_partial, looks_like_speaker, narration_pieces, proper_name, sentence_breaks,
+    subject_phrase, title_of,
 )
 from audiobook.script.attribution.lexicon import (
-    EPITHET, INTERVIEWEE, LISTENER_VERBS, NAMING_VERB, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, REPORTING_VERB, SPEECH_VERB, SPEECH_VERBS,
-    TITLED_NAME,
+    EPITHET, INTERVIEWEE, LISTENER_VERBS, NAMING_VERB, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, ORGANISATION_REFERENCE, PARTICIPLE,
+    REPORTING_VERB, SPEECH_VERB, SPEECH_VERBS, TITLED_NAME,
 )
 from audiobook.script.attribution.people import Person, SeenName, could_be_he_or_she, learn_gender, surname_index
 from audiobook.script.attribution.syntax import Analysis
@@ -34,11 +35,24 @@ _NUMBERED_QUESTION = re.compile(r"^\d{1,2}[.)]\s+(?P<question>\S.*\?)\s*$")
 # "PM: Peter Mansbridge": a transcript's legend, initials and the name they stand for.
 _LEGEND = re.compile(rf"^(?P<label>[A-Z]{{2,4}})\s*:\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}})$")
 _QUOTE_MARKS = "“”\"«»"
+_DEFINITE = re.compile(r"^the\s+", re.IGNORECASE)
 # "… and said the impact had been …": a second speech verb sharing the first one's subject.
 _ELIDED_SUBJECT = re.compile(rf"^\W*(?:and|but)\s+(?:also\s+|then\s+|later\s+)?(?:{SPEECH_VERBS})\b")
 # The subject a sentence opens with: a capitalised name (with any title) or a pronoun, then its verb.
 _SENTENCE_SUBJECT = re.compile(
     rf"^\W*(?P<np>(?:{NAME_WORD}\s+){{0,3}}{NAME_WORD}|[Hh]e|[Ss]he)\s+(?:[a-z]+ed|has|had|was|also|then)\b")
+# The subject of a whole sentence, past an opening phrase ("On Saturday, Google criticised …") and an
+# appositive ("Alex McGowan, the airline’s chief officer, issued …"), then its verb.
+_CLAUSE_SUBJECT = re.compile(
+    r"^\W*(?:(?:On|In|At|Earlier|Later|However|But|Meanwhile|Last|This|Yesterday|Today|After|Separately|Instead|Now)"
+    r"\b[^,]{0,40},\s+)?"
+    rf"(?P<np>(?:{NAME_WORD}\s+){{0,3}}{NAME_WORD}|[Hh]e|[Ss]he|[Ii]t|[Tt]he\s+[\w-]+(?:\s+[\w-]+)?)"
+    r"(?:,[^,]{1,150},)?\s+(?!(?:of|for|in|at|and|to|from|with|on|by)\b)[a-z]+\b")
+# "read out a letter from Evans …, saying he had “wrecked” …": the words are the writer's, not the reader's.
+_WRITTEN_BY = re.compile(
+    rf"\b(?:letter|statement|note|message|e-?mail|post|text)\s+(?:from|by|written by)\s+(?P<np>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})")
+# "…,” it said": an organisation's pronoun as a speech verb's whole subject.
+_IT_SUBJECT = re.compile(r"(?:^|[^\w\s]|\band|\bbut)\s*[Ii]t(?:\s+(?:also|then|later|has|had|would|will))?\s*$")
 
 
 @dataclass(frozen=True)
@@ -64,7 +78,7 @@ CONFIDENCE = {
     "qa-label": 0.95, "according-to": 0.9, "new-name": 0.85, "name": 0.8, "pronoun": 0.72, "sentence-before": 0.67,
     "continues-quote": 0.62, "role": 0.6, "description": 0.55, "same-paragraph": 0.45, "previous-paragraph": 0.3,
     "continues-speaker": 0.7, "continues-reported": 0.75, "shared-subject": 0.75, "continues-answer": 0.9,
-    "no-cue": 0.0,
+    "organisation": 0.7, "same-sentence": 0.67, "no-cue": 0.0,
 }
 UNCERTAIN = 0.7
 UNSURE = 0.5
@@ -99,6 +113,23 @@ class Attributor:
             name for name in analysis.not_people
             if name not in analysis.organisations and not set(name.split()) <= name_words
         }
+        # What the parser took for an organisation and never for a person ("Samsung", "Hot Press") is no "he" or
+        # "she"; "it", "the company" or "the statement" stand for the one named last.
+        # Each as the parser found it ("the National Weather Service"), by its bare name.
+        self._organisations: dict[str, str] = {}
+        for found in analysis.organisations:
+            bare = _DEFINITE.sub("", found)
+            if bare and not set(bare.split()) <= name_words and not _could_be_first_name(bare.split()[0]):
+                self._organisations[bare] = _DEFINITE.sub("the ", found)
+        self._organisation_pattern = re.compile(
+            rf"\b(?:{'|'.join(map(re.escape, sorted(self._organisations, key=len, reverse=True)))})\b"
+        ) if self._organisations else None
+        self._organisation_seen: dict[str, int] = {}
+        """When each organisation was last mentioned, by the attributor's clock."""
+        self._organisations_about = sorted(
+            (name for name in self._organisations if name in "\n".join(about or [])),
+            key="\n".join(about or []).index,
+        )
         self._interviewee_description = next(filter(None, map(_leading_description, about or [])), None)
         self._interviewee: Person | None = None
         about_text = "\n".join(about or [])
@@ -167,7 +198,7 @@ class Attributor:
         all_quotation = not "".join(pieces).strip(" ,.;:—–-…")
         carried_on, carried_basis = (self._reported_last, "continues-reported") if self._reported_last \
             else (self._quoted_last, "continues-speaker")
-        speakers, bases = self._fill_gaps(speakers, bases, carried_on if all_quotation else None, carried_basis)
+        speakers, bases = self._fill_gaps(speakers, bases, pieces, carried_on if all_quotation else None, carried_basis)
         result = [
             AttributedSpan(span, speaker, "partial" if is_partial(text, span) else "full", basis=basis,
                            confidence=_confidence(basis))
@@ -328,6 +359,8 @@ class Attributor:
                     return self._resolve(noun_phrase, appositive)
         if speaker := self._characterised_by(clause):
             return speaker
+        if participle := PARTICIPLE.search(clause):
+            return self._participle_subject(clause[:participle.start()])
         # "Jane Doe, writing in the Times: “…”": a name introducing the quote after a colon.
         if clause.rstrip().endswith(":") and (intro := re.match(r"\W*([A-Z][\w’'-]+(?: [A-Z][\w’'-]+)+)", clause)):
             if is_full_name(intro.group(1)):
@@ -341,6 +374,18 @@ class Attributor:
             found = subject_phrase(clause[: match.start()])
             if found and self._may_speak_on(found[0]):
                 return self._resolve(*found)
+        return None
+
+    def _participle_subject(self, main_clause: str) -> Person | None:
+        """Whose words a participle reports: 'Google criticised the proposal, saying it “…”' the sentence's
+        subject; 'read out a letter from Evans, saying he had “wrecked” …' the writer's."""
+        if (writer := _WRITTEN_BY.search(main_clause)) and self._may_speak_on(writer.group("np")):
+            return self._resolve(writer.group("np"), None)
+        if not (subject := _CLAUSE_SUBJECT.match(main_clause)):
+            return None
+        noun_phrase = subject.group("np")
+        if self._may_speak_on(noun_phrase) or noun_phrase.lower() == "it" or ORGANISATION_REFERENCE.match(noun_phrase):
+            return self._resolve(noun_phrase, None)
         return None
 
     def _elided_subject(self, before: str, previous: Person | None) -> Person | None:
@@ -376,11 +421,13 @@ class Attributor:
 
     def _may_speak_on(self, noun_phrase: str) -> bool:
         """Whether a subject met away from a quote may be given its words: a pronoun, someone already met, a
-        person's full name or the surname of one; not 'the company', 'It', or a capitalised word that may be a body."""
+        person's full name or the surname of one, an organisation the parser named; not 'the company', 'It', or a
+        capitalised word that may be a body."""
         name = proper_name(noun_phrase)
         return noun_phrase.lower() in {"he", "she"} or self._find(noun_phrase) is not None or bool(
             name and name not in self._not_people and (
-                (len(name.split()) >= 2 and could_be_personal_name(name, "")) or name.replace("’", "'") in self._surnames))
+                (len(name.split()) >= 2 and could_be_personal_name(name, "")) or name.replace("’", "'") in self._surnames
+                or name in self._organisations))
 
     def _other_named(self, narration: str, speaker: Person | None) -> bool:
         """Whether narration after a paragraph's last quote names someone besides that quote's speaker:
@@ -390,6 +437,8 @@ class Attributor:
 
     def _subject(self, left: str) -> Person | None:
         """The subject standing just before a speech verb, past any appositive between commas."""
+        if _IT_SUBJECT.search(left):
+            return self._resolve("it", None)
         found = subject_phrase(left)
         return self._resolve(*found) if found else None
 
@@ -400,6 +449,10 @@ class Attributor:
         if noun_phrase.lower() in {"he", "she", "they"}:
             self._found_by = "pronoun"
             return self._pronoun(noun_phrase.lower(), speaking=True)
+        if (noun_phrase.lower() == "it" or ORGANISATION_REFERENCE.match(noun_phrase)) and (
+                organisation := self._organisation(noun_phrase)):
+            self._found_by = "organisation"
+            return organisation
         if noun_phrase.lower() in {"i", "we", "it"}:
             return None
         person = self._find(noun_phrase)
@@ -544,12 +597,34 @@ class Attributor:
             # "a teacher from Stepanakert" is also "the teacher from Stepanakert", or "the teacher", later on.
             person = Person(name=noun_phrase, described=True, aliases=[f"the {description}", description.split()[0]])
         learn_gender(person, noun_phrase)
+        person.they = name in self._organisations
         self.people.append(person)
+        return person
+
+    def _organisation(self, noun_phrase: str) -> Person | None:
+        """Whom 'it', 'the company' or 'the statement' stands for: the organisation last named whose name has the
+        noun ('the council' after 'Moray Council'), else the last named, else the first the headline names."""
+        reference = ORGANISATION_REFERENCE.match(noun_phrase)
+        noun = (reference.group("noun") or "").lower() if reference else ""
+        named = sorted(self._organisation_seen, key=self._organisation_seen.__getitem__, reverse=True)
+        named = named or self._organisations_about
+        if not named:
+            return None
+        name = next((name for name in named if noun and noun in name.lower()), named[0])
+        person = self._find(name)
+        if person is None:
+            # "Cathay" and "Cathay Pacific" are one body.
+            shorter = [other for other in self._organisations if other != name and re.search(rf"\b{re.escape(other)}\b", name)]
+            person = Person(name=self._organisations[name], aliases=[name, *shorter], they=True)
+            self.people.append(person)
+        self._see(person)
         return person
 
     def _see(self, person: Person) -> None:
         self._clock += 1
         person.last_seen = self._clock
+        if (bare := _DEFINITE.sub("", person.name)) in self._organisations:
+            self._organisation_seen[bare] = self._clock
 
     def _note_mentions(self, narration: str) -> None:
         """Bring people mentioned in narration forward in recency; introduce titled names; bind pronouns."""
@@ -570,6 +645,8 @@ class Attributor:
                         if " " not in alias:
                             continue
                     events.append((match.start(), "known", alias))
+        for match in self._organisation_pattern.finditer(narration) if self._organisation_pattern else ():
+            events.append((match.start(), "organisation", match.group(0)))
         for match in _PRONOUN.finditer(narration):
             pronoun = (match.group(1) or match.group(2)).lower()
             events.append((match.start(), "pronoun", {"his": "he", "her": "she"}.get(pronoun, pronoun)))
@@ -590,7 +667,7 @@ class Attributor:
             if following.startswith(("’s", "'s")):
                 continue  # a possessor ("Dana Price’s son"), not the subject a later pronoun stands for
             if subject_position and could_be_personal_name(match.group(0), following) \
-                    and match.group(0) not in self._not_people:
+                    and match.group(0) not in self._not_people and match.group(0) not in self._organisations:
                 events.append((match.start(), "seen", match.group(0)))
                 if appositive := re.match(r",\s*((?:a|an|the|his|her|their)\s[^,]{3,90}?|[a-z][^,]{3,90}?),", narration[match.end():]):
                     self._seen_appositives[match.group(0)] = appositive.group(1)
@@ -613,6 +690,9 @@ class Attributor:
                     learn_gender(holder, appositive)
                     seen.gender = holder.gender
                 self._seen_names[words] = seen
+            elif kind == "organisation":
+                self._clock += 1
+                self._organisation_seen[words] = self._clock
             elif kind == "pronoun":
                 self._pronoun_at[position] = self._pronoun(words)
             elif kind == "subject":
@@ -623,10 +703,12 @@ class Attributor:
                 self._see(person)
 
     def _fill_gaps(
-        self, speakers: list[Person | None], bases: list[str], carried_on: Person | None, carried_basis: str,
+        self, speakers: list[Person | None], bases: list[str], pieces: list[str], carried_on: Person | None,
+        carried_basis: str,
     ) -> tuple[list[Person | None], list[str]]:
-        """Quotes with no cue of their own take the speaker of their paragraph, else the one the paragraph
-        carries on from, else the last one heard."""
+        """Quotes with no cue of their own take the speaker of their sentence ("saying he had “wrecked” his life and
+        that he “hated himself”"), else of their paragraph, else the one the paragraph carries on from, else the
+        last one heard."""
         known = [speaker for speaker in speakers if speaker]
         filled: list[Person | None] = []
         filled_bases: list[str] = []
@@ -635,7 +717,8 @@ class Attributor:
                 earlier = next((s for s in reversed(filled) if s), None)
                 later = next((s for s in speakers[index + 1:] if s), None)
                 speaker = earlier or later or (known[0] if known else None)
-                basis = "same-paragraph" if speaker else basis
+                same_sentence = index > 0 and speaker is filled[-1] and not sentence_breaks(pieces[index])
+                basis = ("same-sentence" if same_sentence else "same-paragraph") if speaker else basis
             if speaker is None and carried_on:
                 speaker, basis = carried_on, carried_basis
             if speaker is None and self._last_speaker:
@@ -651,6 +734,11 @@ class Attributor:
             person = Person(name="an unidentified speaker", described=True)
             self.people.append(person)
         return person
+
+
+def _could_be_first_name(word: str) -> bool:
+    """'Tom', or initials ('JP McMahon'): a name the parser calls an organisation may still be a person's."""
+    return bool(first_name_genders(word)) or bool(re.fullmatch(r"[A-Z]{1,3}\.?", word))
 
 
 def _leading_description(text: str) -> str | None:

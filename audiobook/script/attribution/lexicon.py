@@ -36,6 +36,15 @@ NAME_PREFIXES = frozenset(_DATA["titles"]) | ROLE_WORDS
 TITLE_PATTERN = "|".join(re.escape(title) for title in sorted(_DATA["titles"], key=len, reverse=True))
 TITLED_NAME = re.compile(rf"\b(?P<title>{TITLE_PATTERN})\s+(?P<name>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){{0,3}})")
 EPITHET = re.compile(rf"^the\s+(?:[\w-]+\s+)?({'|'.join(_DATA['epithets'])})$", re.IGNORECASE)
+# "the company", "the tech giant", "its statement", "the company's statement": an organisation named before.
+_ORGANISATION_NOUNS = "|".join(_DATA["organisation_nouns"])
+ORGANISATION_REFERENCE = re.compile(
+    rf"^\W*(?:the|its|a|an)\s+(?:(?:[\w-]+\s+){{0,2}}?(?:{_ORGANISATION_NOUNS})(?:[’']s)?\s+)?"
+    rf"(?:{'|'.join(_DATA['statement_nouns'])})$"
+    rf"|^\W*the\s+(?:[\w-]+\s+){{0,3}}?(?P<noun>{_ORGANISATION_NOUNS})$",
+    re.IGNORECASE,
+)
+PARTICIPLE = re.compile(rf",\s+(?:{'|'.join(_DATA['participle_verbs'])})\b")
 # "The three-time Olivier winner stars opposite …": who a numbered interview is with.
 INTERVIEWEE = re.compile(
     rf"^((?:The|A|An)\s+[\w’'-]+(?:\s+[\w’'-]+){{0,4}}?)\s+(?:{'|'.join(_DATA['interviewee_verbs'])})\b"

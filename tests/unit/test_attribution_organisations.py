@@ -1,0 +1,75 @@
+"""Organisations as speakers, participles and quotes that share a sentence (issue 10, the dev corpus's
+business and court articles): one test per rule, each on a small made-up fixture, read with the real
+language model (which tells organisations from people), that the rules before them got wrong."""
+
+from __future__ import annotations
+
+from audiobook.extract import extract
+from audiobook.script.build import build_script
+
+
+def _quotes(paragraphs: str, headline: str = "A headline here") -> list[tuple[str, str | None, str]]:
+    script = build_script(extract(f"{headline}\n\nA standfirst sentence for the story.\n\n{paragraphs}\n"))
+    names = {speaker.id: speaker.name for speaker in script.speakers}
+    return [
+        (segment.text, names.get(segment.speaker), segment.basis)
+        for segment in script.segments if segment.role == "quote"
+    ]
+
+
+def test_it_said_is_the_organisation_named_last():
+    quotes = _quotes(
+        "Samsung confirmed on Friday that data from some customers had been taken.\n\n"
+        "“We regret any inconvenience this may cause our customers,” it said."
+    )
+    assert [(speaker, basis) for _, speaker, basis in quotes] == [("Samsung", "cue-after:organisation")]
+
+
+def test_the_company_and_its_statement_are_the_organisation_named_last():
+    quotes = _quotes(
+        "Ryanair cancelled 40 flights on Sunday after a strike by air traffic controllers in France.\n\n"
+        "“We sincerely apologise to all customers affected,” the airline said.\n\n"
+        "“Passengers will be offered a refund or a new flight,” the company’s statement added."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Ryanair", "Ryanair"]
+
+
+def test_he_or_she_is_never_an_organisation():
+    quotes = _quotes(
+        "Rosa Quint opened her first restaurant in Galway in 2015.\n\n"
+        "Goldman Sachs invested in the business last year.\n\n"
+        "“We had a falling-out over the menu,” she said."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Rosa Quint"]
+
+
+def test_a_participle_reports_the_words_of_the_sentences_subject():
+    quotes = _quotes(
+        "On Saturday, Google criticised the proposal, saying it “reserves the right for the government to decide”."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Google"]
+
+
+def test_a_participle_after_an_appositive_reports_the_named_subject():
+    quotes = _quotes(
+        "Alex McGowan, the airline’s chief operations officer, issued an apology on Wednesday, admitting the "
+        "company had “underestimated” the number of pilots needed."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Alex McGowan"]
+
+
+def test_a_participle_after_a_letter_reports_the_writers_words():
+    quotes = _quotes(
+        "Samuel Evans, 21, was jailed for nearly three years.\n\n"
+        "Joe Maloney, for the defence, read out a letter from Evans, saying he had ‘wrecked’ a young man’s life."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Samuel Evans"]
+
+
+def test_a_quote_with_no_cue_takes_the_speaker_of_its_sentence():
+    quotes = _quotes(
+        "Samuel Evans, 21, was jailed for nearly three years.\n\n"
+        "Joe Maloney, for the defence, read out a letter from Evans, saying he had ‘wrecked’ a young man’s life "
+        "and that he ‘hated himself’."
+    )
+    assert [(speaker, basis) for _, speaker, basis in quotes][1] == ("Samuel Evans", "same-sentence")
