@@ -73,3 +73,44 @@ def test_a_quote_with_no_cue_takes_the_speaker_of_its_sentence():
         "and that he ‘hated himself’."
     )
     assert [(speaker, basis) for _, speaker, basis in quotes][1] == ("Samuel Evans", "same-sentence")
+
+
+def test_a_paragraph_ending_in_a_colon_introduces_the_quote_below_it():
+    quotes = _quotes(
+        "Kendrick Perkins returned to Boston last week with his new team. After the win, he said:\n\n"
+        "“Mentally, I was just out of it.”\n\n"
+        "Keith Smart, after the Kings dropped to 2-5 since he was named head coach:\n\n"
+        "“We got to grow up.”"
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Kendrick Perkins", "Keith Smart"]
+
+
+def test_an_inverted_cue_may_open_its_sentence_and_a_title_in_quotes_names_nobody():
+    quotes = _quotes(
+        "Mikhail Prokhorov was asked if his players would have to call him “Mr. President” if he won. "
+        "Said the candidate: “They can keep calling me Mikhail.”"
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Mikhail Prokhorov"]
+
+
+def test_the_veteran_judge_is_the_person_titled_judge_not_the_last_one_named():
+    quotes = _quotes(
+        "“You struck him twice,” Judge Ann Price said.\n\n"
+        "Defence barrister Tom Hale said his client had been drinking.\n\n"
+        "“The injury will never heal,” the veteran judge added."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Ann Price", "Ann Price"]
+
+
+def test_a_speech_verb_after_and_shares_its_sentences_subject_whatever_the_first_verb():
+    quotes = _quotes(
+        "Party colleague Kieran O’Hanlon took the same view and told the council it would “save money” by asking residents."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Kieran O’Hanlon"]
+
+
+def test_who_compares_puts_the_words():
+    quotes = _quotes(
+        "Ashkan Soltani compared it to “having door locks installed, only to find the locksmith gave keys to his friends.”"
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Ashkan Soltani"]

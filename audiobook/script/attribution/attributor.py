@@ -17,7 +17,7 @@ from audiobook.script.attribution.cues import (
     subject_phrase, title_of,
 )
 from audiobook.script.attribution.lexicon import (
-    EPITHET, INTERVIEWEE, LISTENER_VERBS, NAMING_VERB, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, ORGANISATION_REFERENCE, PARTICIPLE,
+    EPITHET, INTERVIEWEE, LISTENER_VERBS, NAME_PREFIXES, NAMING_VERB, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, ORGANISATION_REFERENCE, PARTICIPLE,
     REPORTING_VERB, SPEECH_VERB, SPEECH_VERBS, TITLED_NAME,
 )
 from audiobook.script.attribution.people import Person, SeenName, could_be_he_or_she, learn_gender, surname_index
@@ -38,15 +38,12 @@ _QUOTE_MARKS = "“”\"«»"
 _DEFINITE = re.compile(r"^the\s+", re.IGNORECASE)
 # "… and said the impact had been …": a second speech verb sharing the first one's subject.
 _ELIDED_SUBJECT = re.compile(rf"^\W*(?:and|but)\s+(?:also\s+|then\s+|later\s+)?(?:{SPEECH_VERBS})\b")
-# The subject a sentence opens with: a capitalised name (with any title) or a pronoun, then its verb.
-_SENTENCE_SUBJECT = re.compile(
-    rf"^\W*(?P<np>(?:{NAME_WORD}\s+){{0,3}}{NAME_WORD}|[Hh]e|[Ss]he)\s+(?:[a-z]+ed|has|had|was|also|then)\b")
 # The subject of a whole sentence, past an opening phrase ("On Saturday, Google criticised …") and an
 # appositive ("Alex McGowan, the airline’s chief officer, issued …"), then its verb.
 _CLAUSE_SUBJECT = re.compile(
     r"^\W*(?:(?:On|In|At|Earlier|Later|However|But|Meanwhile|Last|This|Yesterday|Today|After|Separately|Instead|Now)"
     r"\b[^,]{0,40},\s+)?"
-    rf"(?P<np>(?:{NAME_WORD}\s+){{0,3}}{NAME_WORD}|[Hh]e|[Ss]he|[Ii]t|[Tt]he\s+[\w-]+(?:\s+[\w-]+)?)"
+    rf"(?P<np>(?:[A-Z][\w-]*\s+[a-z][\w-]*\s+)?(?:{NAME_WORD}\s+){{0,3}}{NAME_WORD}|[Hh]e|[Ss]he|[Ii]t|[Tt]he\s+[\w-]+(?:\s+[\w-]+)?)"
     r"(?:,[^,]{1,150},)?\s+(?!(?:of|for|in|at|and|to|from|with|on|by)\b)[a-z]+\b")
 # "read out a letter from Evans …, saying he had “wrecked” …": the words are the writer's, not the reader's.
 _WRITTEN_BY = re.compile(
@@ -141,6 +138,8 @@ class Attributor:
         """Who the previous paragraph ended by quoting, when nobody else was named after the quote."""
         self._reported_last: Person | None = None
         """Who the previous paragraph's last sentence reported as speaking ('Mr Clare said Millan owned up …')."""
+        self._introduced: tuple[Person, str] | None = None
+        """Who the previous paragraph introduced with a colon ('After the win, he said:'), and how they were found."""
         self._answering: Person | None = None
         """Who answered in the previous paragraph of an interview, whose answer an unlabelled paragraph goes on."""
         self._pronoun_at: dict[int, Person | None] = {}
@@ -170,6 +169,7 @@ class Attributor:
         spans = [span for span in find_spans(text) if self._is_speech(text, span)]
         continuing = self._open_quote if spans and not text[: spans[0].start - 1].strip() else None
         self._open_quote = None
+        introduced, self._introduced = self._introduced, None
         pieces = narration_pieces(text, spans)
         self._note_mentions(pieces[0])
         speakers: list[Person | None] = []
@@ -184,6 +184,8 @@ class Attributor:
                 basis = f"cue-before:{self._found_by}"
             elif index == 0 and continuing:
                 speaker, basis = continuing, "continues-quote"
+            elif index == 0 and introduced and not before.strip():
+                speaker, basis = introduced
             elif speaker := self._elided_subject(before, speakers[-1] if speakers else None):
                 basis = "shared-subject"
             elif not before.strip():
@@ -209,6 +211,8 @@ class Attributor:
             replace(item, speaker=self._unidentified()) if item.confidence < UNSURE else item for item in result
         ]
         self._quoted_last = result[-1].speaker if result and not self._other_named(pieces[-1], result[-1].speaker) else None
+        if pieces[-1].rstrip().endswith(":") and (speaker := self._cue_before(clause_before(pieces[-1].rstrip() + " "))):
+            self._introduced = speaker, f"cue-before:{self._found_by}"
         # After '“…,” she said.' the narration's first sentence is the quote's own cue, not indirect speech.
         self._reported_last = self._reported_speaker(pieces[-1], after_cue=bool(result) and "cue-after" in result[-1].basis)
         if result:
@@ -337,7 +341,7 @@ class Attributor:
             return None
         left = clause[: match.start()].strip(" ,")
         if not left:
-            if match.group(1) in LISTENER_VERBS:
+            if match.group(1).lower() in LISTENER_VERBS:
                 return None
             noun_phrase, appositive = inverted_subject(clause[match.end():])
             return self._resolve(noun_phrase, appositive) if looks_like_speaker(noun_phrase) else None
@@ -353,7 +357,7 @@ class Attributor:
             if left.strip(" ,"):
                 if speaker := self._subject(left):
                     return speaker
-            elif match.group(1) not in LISTENER_VERBS:
+            elif match.group(1).lower() not in LISTENER_VERBS:
                 noun_phrase, appositive = inverted_subject(clause[match.end():])
                 if looks_like_speaker(noun_phrase):
                     return self._resolve(noun_phrase, appositive)
@@ -396,7 +400,7 @@ class Attributor:
             return previous
         for match in reversed(list(SPEECH_VERB.finditer(before))):
             left = before[: match.start()]
-            if re.search(r"(?:,|\b(?:and|but))\s*$", left) and (subject := _SENTENCE_SUBJECT.match(left)):
+            if re.search(r"(?:,|\b(?:and|but))\s*$", left) and (subject := _CLAUSE_SUBJECT.match(left)):
                 if self._may_speak_on(subject.group("np")):
                     return self._resolve(subject.group("np"), None)
         return None
@@ -541,6 +545,13 @@ class Attributor:
         holder = Person(name=noun_phrase)
         learn_gender(holder, noun_phrase)
         fits = {holder.gender, "unknown"} if holder.gender != "unknown" else {"female", "male", "unknown"}
+        # "the judge" is Judge Ann Price, whoever was named since: someone the text gave that word first.
+        noun = re.compile(rf"\b{re.escape(match.group(1))}\b", re.IGNORECASE)
+        if titled := next((
+            person for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True)
+            if not person.described and any(noun.search(alias) for alias in person.aliases)
+        ), None):
+            return titled
         person = next((
             person for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True)
             if not person.described and person.gender in fits
@@ -631,7 +642,8 @@ class Attributor:
         self._pronoun_at = {}
         events: list[tuple[int, str, str]] = []
         for match in TITLED_NAME.finditer(narration):
-            events.append((match.start(), "titled", match.group(0)))
+            if match.group("name") not in NAME_PREFIXES:  # "Mr. President" names nobody
+                events.append((match.start(), "titled", match.group(0)))
         for person in self.people:
             for alias in [person.name, *person.aliases]:
                 # A described person's last alias is one bare word ("teacher"), too common to be a mention.

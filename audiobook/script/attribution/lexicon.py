@@ -14,7 +14,8 @@ def _words(key: str) -> frozenset[str]:
 
 
 SPEECH_VERBS = "|".join(_DATA["speech_verbs"])
-SPEECH_VERB = re.compile(rf"\b({SPEECH_VERBS})\b")
+# Capitalised too, for the inverted cue that opens a sentence: "Said the candidate: “…”".
+SPEECH_VERB = re.compile(rf"\b({SPEECH_VERBS}|{'|'.join(verb[0].upper() + verb[1:] for verb in _DATA['speech_verbs'])})\b")
 # Not after a hyphen: "the so-called “operation”" reports nobody's words.
 REPORTING_VERB = re.compile(rf"(?<![\w-])({SPEECH_VERBS}|{'|'.join(_DATA['characterising_verbs'])})\b")
 # "described Williams as “…”", "branded the plan “…”": the subject puts those words on someone.
@@ -35,7 +36,7 @@ NOT_ROLE_WORDS = _words("not_role_words")
 NAME_PREFIXES = frozenset(_DATA["titles"]) | ROLE_WORDS
 TITLE_PATTERN = "|".join(re.escape(title) for title in sorted(_DATA["titles"], key=len, reverse=True))
 TITLED_NAME = re.compile(rf"\b(?P<title>{TITLE_PATTERN})\s+(?P<name>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){{0,3}})")
-EPITHET = re.compile(rf"^the\s+(?:[\w-]+\s+)?({'|'.join(_DATA['epithets'])})$", re.IGNORECASE)
+EPITHET = re.compile(rf"^the\s+(?:[\w-]+\s+){{0,2}}?({'|'.join(_DATA['epithets'])})$", re.IGNORECASE)
 # "the company", "the tech giant", "its statement", "the company's statement": an organisation named before.
 _ORGANISATION_NOUNS = "|".join(_DATA["organisation_nouns"])
 ORGANISATION_REFERENCE = re.compile(
