@@ -114,3 +114,60 @@ def test_who_compares_puts_the_words():
         "Ashkan Soltani compared it to “having door locks installed, only to find the locksmith gave keys to his friends.”"
     )
     assert [speaker for _, speaker, _ in quotes] == ["Ashkan Soltani"]
+
+
+def test_a_participle_finds_its_subject_past_a_long_opening_and_a_conjunction():
+    quotes = _quotes(
+        "After weeks of battling against House conservatives, Senate President Warren Petersen sounded a "
+        "conciliatory note, saying “We were able to reach a consensus.”\n\n"
+        "Nikki Haley met Vincent Sheheen in a debate on Monday.\n\n"
+        "But Haley, a three-term state representative, steered her message to the economy, saying that "
+        "Sheheen is “talking about the negative”."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Warren Petersen", "Nikki Haley"]
+
+
+def test_a_statement_from_someone_introduces_their_words():
+    quotes = _quotes("Statement from Representative Kathleen Rice:\n\n“In the past week, two spokespeople have lied.”")
+    assert [speaker for _, speaker, _ in quotes] == ["Kathleen Rice"]
+
+
+def test_more_verbs_report_speech():
+    quotes = _quotes(
+        "Paul LePage charged that his rival “doesn’t know what honesty is.”\n\n"
+        "“The demands of the job are the demands of media,” Warren Gatland reflected."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Paul LePage", "Warren Gatland"]
+
+
+def test_the_37_year_old_anything_is_the_person_just_named():
+    quotes = _quotes(
+        "Tom Reid opened his restaurant on Dominick Street in 2014.\n\n"
+        "“We’re not quite done here yet,” the 37-year-old restaurateur said."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Tom Reid"]
+
+
+def test_a_pronoun_reporting_speech_for_a_name_not_yet_quoted_carries_into_the_quote_below():
+    quotes = _quotes(
+        "Kraigg Brathwaite led the side for the last time on Sunday.\n\n"
+        "He also lamented the lack of partnerships, and he said the result was not what he expected.\n\n"
+        "“I certainly didn’t do as well as I would have liked.”"
+    )
+    assert [(speaker, basis) for _, speaker, basis in quotes] == [("Kraigg Brathwaite", "continues-reported")]
+
+
+def test_a_subject_after_a_conjunction_is_still_the_subject():
+    quotes = _quotes(
+        "Police were called by council chairman Dominic Beck in February.\n\n"
+        "But Coun Beck said that although debate was important, meetings should not descend into ‘squabbles’."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Dominic Beck"]
+
+
+def test_a_speech_verb_in_a_clause_of_its_own_after_the_quote_is_not_its_cue():
+    quotes = _quotes(
+        "Stranded Ryanair customers have branded the airline a “disgrace” as boss Michael O’Leary apologised "
+        "over the cancellations."
+    )
+    assert "Michael O’Leary" not in [speaker for _, speaker, _ in quotes]

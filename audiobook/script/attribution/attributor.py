@@ -42,12 +42,14 @@ _ELIDED_SUBJECT = re.compile(rf"^\W*(?:and|but)\s+(?:also\s+|then\s+|later\s+)?(
 # appositive ("Alex McGowan, the airline’s chief officer, issued …"), then its verb.
 _CLAUSE_SUBJECT = re.compile(
     r"^\W*(?:(?:On|In|At|Earlier|Later|However|But|Meanwhile|Last|This|Yesterday|Today|After|Separately|Instead|Now)"
-    r"\b[^,]{0,40},\s+)?"
+    r"\b[^,]{0,80},\s+)?(?:(?:But|And|Yet|So)\s+)?"
     rf"(?P<np>(?:[A-Z][\w-]*\s+[a-z][\w-]*\s+)?(?:{NAME_WORD}\s+){{0,3}}{NAME_WORD}|[Hh]e|[Ss]he|[Ii]t|[Tt]he\s+[\w-]+(?:\s+[\w-]+)?)"
     r"(?:,[^,]{1,150},)?\s+(?!(?:of|for|in|at|and|to|from|with|on|by)\b)[a-z]+\b")
 # "read out a letter from Evans …, saying he had “wrecked” …": the words are the writer's, not the reader's.
 _WRITTEN_BY = re.compile(
-    rf"\b(?:letter|statement|note|message|e-?mail|post|text)\s+(?:from|by|written by)\s+(?P<np>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})")
+    rf"\b(?i:letter|statement|note|message|e-?mail|post|text)\s+(?:from|by|written by)\s+"
+    rf"(?P<np>(?:{NAME_WORD}\s+){{0,3}}{NAME_WORD})")
+_SUBORDINATE = re.compile(r"\W*(?:as|while|when|after|before|because|since|although|though|if|until|whereas)\b")
 # "…,” it said": an organisation's pronoun as a speech verb's whole subject.
 _IT_SUBJECT = re.compile(r"(?:^|[^\w\s]|\band|\bbut)\s*[Ii]t(?:\s+(?:also|then|later|has|had|would|will))?\s*$")
 
@@ -136,8 +138,10 @@ class Attributor:
         self._last_speaker: Person | None = None
         self._quoted_last: Person | None = None
         """Who the previous paragraph ended by quoting, when nobody else was named after the quote."""
-        self._reported_last: Person | None = None
-        """Who the previous paragraph's last sentence reported as speaking ('Mr Clare said Millan owned up …')."""
+        self._reported_last: Person | str | None = None
+        """Who the previous paragraph's last sentence reported as speaking ('Mr Clare said Millan owned up …'), or
+        its pronoun when that stood for a name not yet quoted ('He praised his team …'), made a person only if
+        a paragraph of quotation follows."""
         self._introduced: tuple[Person, str] | None = None
         """Who the previous paragraph introduced with a colon ('After the win, he said:'), and how they were found."""
         self._answering: Person | None = None
@@ -198,8 +202,10 @@ class Attributor:
         # A paragraph that is all quotation, after one that ended quoting someone or reporting what someone
         # said ("Mr Clare said Millan owned up …" then "‘He is someone with issues …’"), goes on in their voice.
         all_quotation = not "".join(pieces).strip(" ,.;:—–-…")
-        carried_on, carried_basis = (self._reported_last, "continues-reported") if self._reported_last \
-            else (self._quoted_last, "continues-speaker")
+        reported = self._reported_last
+        if isinstance(reported, str):
+            reported = self._pronoun(reported, speaking=True) if all_quotation else None
+        carried_on, carried_basis = (reported, "continues-reported") if reported else (self._quoted_last, "continues-speaker")
         speakers, bases = self._fill_gaps(speakers, bases, pieces, carried_on if all_quotation else None, carried_basis)
         result = [
             AttributedSpan(span, speaker, "partial" if is_partial(text, span) else "full", basis=basis,
@@ -337,7 +343,8 @@ class Attributor:
         if (according := _ACCORDING_TO.search(clause)) and according.start() < 3:
             return self._resolve(according.group("np"), None)
         match = SPEECH_VERB.search(clause)
-        if not match or match.start() > 120:
+        # "… a “disgrace” as boss Michael O’Leary apologised": a clause of its own, not the quote's cue.
+        if not match or match.start() > 120 or _SUBORDINATE.match(clause):
             return None
         left = clause[: match.start()].strip(" ,")
         if not left:
@@ -365,6 +372,9 @@ class Attributor:
             return speaker
         if participle := PARTICIPLE.search(clause):
             return self._participle_subject(clause[:participle.start()])
+        # "Statement from Representative Kathleen Rice:": its writer's words follow.
+        if clause.rstrip().endswith(":") and (writer := _WRITTEN_BY.search(clause)) and self._may_speak_on(writer.group("np")):
+            return self._resolve(writer.group("np"), None)
         # "Jane Doe, writing in the Times: “…”": a name introducing the quote after a colon.
         if clause.rstrip().endswith(":") and (intro := re.match(r"\W*([A-Z][\w’'-]+(?: [A-Z][\w’'-]+)+)", clause)):
             if is_full_name(intro.group(1)):
@@ -405,7 +415,7 @@ class Attributor:
                     return self._resolve(subject.group("np"), None)
         return None
 
-    def _reported_speaker(self, narration: str, after_cue: bool = False) -> Person | None:
+    def _reported_speaker(self, narration: str, after_cue: bool = False) -> Person | str | None:
         """Who the narration's last sentence reports as speaking, in indirect speech: 'Mr Clare said Millan owned
         up at the first opportunity.' → Mr Clare. The first speech verb with a subject is the main clause's."""
         text = narration.rstrip().rstrip(".!?…")
@@ -418,7 +428,7 @@ class Attributor:
                 continue
             if found[0].lower() in {"he", "she"}:
                 # Whom the pronoun stood for where it stands, not after the names the sentence goes on to mention.
-                return self._pronoun_at.get(match.start() - len(left) + left.rindex(found[0]))
+                return self._pronoun_at.get(match.start() - len(left) + left.rindex(found[0])) or found[0].lower()
             if self._may_speak_on(found[0]):
                 return self._resolve(*found)
         return None

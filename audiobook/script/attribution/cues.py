@@ -78,6 +78,7 @@ def subject_phrase(left: str) -> tuple[str, str | None] | None:
             left, appositive = parts[0], parts[1].strip()
     # A subject starts after the previous clause: punctuation, a conjunction, or another speech verb ("said his coach").
     noun_phrase = re.split(rf"[,;:()]|\band\b|\bthat\b|\bbut\b|\b(?:{SPEECH_VERBS})\b", left)[-1].strip()
+    noun_phrase = re.sub(r"^(?:But|And|Yet|So)\s+", "", noun_phrase)  # "But Coun Beck said"
     if not looks_like_speaker(noun_phrase):
         return None
     # "Stuart and Stephanie Kempton said in a statement": a couple, or two names, speaking together.
