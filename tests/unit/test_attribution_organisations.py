@@ -171,3 +171,41 @@ def test_a_speech_verb_in_a_clause_of_its_own_after_the_quote_is_not_its_cue():
         "over the cancellations."
     )
     assert "Michael O’Leary" not in [speaker for _, speaker, _ in quotes]
+
+
+def test_an_inverted_cue_names_the_person_after_their_role():
+    quotes = _quotes(
+        "“We have no indication it was a tornado,” said Garvin county emergency management director, Bud Ramming.\n\n"
+        "“I’d rather be injured myself than have an injured player,” said Valencia coach Marcelino after the game."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Bud Ramming", "Marcelino"]
+
+
+def test_a_sentence_adverb_before_the_subject_is_no_speaker():
+    quotes = _quotes("However, Sgt Donal Cronin, said he would find it “incredible” if a garda had given that advice.")
+    assert [speaker for _, speaker, _ in quotes] == ["Donal Cronin"]
+
+
+def test_a_harbour_is_no_he():
+    quotes = _quotes(
+        "Graham Nicholas steered the Girl Pamela away from the quay.\n\n"
+        "Newlyn Harbour was quiet that morning.\n\n"
+        "“We’re leaving in five minutes,” he said."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Graham Nicholas"]
+
+
+def test_someone_described_in_indirect_speech_is_whom_the_description_later_quotes():
+    quotes = _quotes(
+        "Afghan FC beat KPT 2-1 in the Football League on Sunday. Following the loss, however, a KPT official said "
+        "that their players found it difficult to play.\n\n"
+        "“The players could not concentrate,” said the official."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["a KPT official"]
+
+
+def test_a_sentence_adverb_is_no_part_of_a_name():
+    from audiobook.script.attribution.cues import proper_name
+
+    assert proper_name("Now Facebook") == "Facebook"
+    assert proper_name("Earlier Tom Reid") == "Tom Reid"

@@ -564,7 +564,7 @@ class Attributor:
             return titled
         person = next((
             person for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True)
-            if not person.described and person.gender in fits
+            if not person.described and not self._is_organisation(person) and person.gender in fits
         ), None)
         # "Liam Rosenior's side won … 'We wore them down,' the Hull boss said": named, not yet quoted.
         unquoted = [
@@ -644,8 +644,11 @@ class Attributor:
     def _see(self, person: Person) -> None:
         self._clock += 1
         person.last_seen = self._clock
-        if (bare := _DEFINITE.sub("", person.name)) in self._organisations:
-            self._organisation_seen[bare] = self._clock
+        if self._is_organisation(person):
+            self._organisation_seen[_DEFINITE.sub("", person.name)] = self._clock
+
+    def _is_organisation(self, person: Person) -> bool:
+        return _DEFINITE.sub("", person.name) in self._organisations
 
     def _note_mentions(self, narration: str) -> None:
         """Bring people mentioned in narration forward in recency; introduce titled names; bind pronouns."""
@@ -701,7 +704,10 @@ class Attributor:
         for match in SPEECH_VERB.finditer(narration):
             found = subject_phrase(clause_before(narration[max(0, match.start() - CLAUSE_REACH): match.start()]))
             if found and found[0].lower() not in {"he", "she", "they"}:
-                events.append((match.start() - 1, "subject", found[0]))
+                # "a KPT official said that …" is someone too, whom "the official" may later quote; not one that
+                # describes a name before it ("Benedict Barboza, a 49-year-old accountant, also known as Ben, posted").
+                described = re.match(r"(?:a|an)\s", found[0]) and not found[1] and not ORGANISATION_REFERENCE.match(found[0])
+                events.append((match.start() - 1, "described" if described else "subject", found[0]))
         for position, kind, words in sorted(events):
             if kind == "seen":
                 self._clock += 1
@@ -717,6 +723,8 @@ class Attributor:
                 self._organisation_seen[words] = self._clock
             elif kind == "pronoun":
                 self._pronoun_at[position] = self._pronoun(words)
+            elif kind == "described":
+                self._see(self._find(words) or self._introduce(words, None))
             elif kind == "subject":
                 # Narration names many subjects (countries, "the authorities"); only a full name is a new person.
                 if person := self._find(words) or (self._introduce(words, None) if is_full_name(words) else None):

@@ -24,6 +24,9 @@ NAME_WORD = r"(?:[A-Z][’'])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)*"
 FULL_NAME = re.compile(rf"\b{NAME_WORD}(?:[ \t]+{NAME_WORD}){{1,2}}\b")
 RELATIVE = re.compile(r"^(who|whom|whose|which|where|when)\b", re.IGNORECASE)
 _JOINT_NAMES = re.compile(rf"(?:^|[,;:(]\s*)({NAME_WORD}(?:[ \t]+{NAME_WORD})*)[ \t]+(?:and|&)[ \t]+({NAME_WORD}(?:[ \t]+{NAME_WORD})+)\s*$")
+_BODY_ROLE_NAME = re.compile(
+    rf"^{NAME_WORD}(?:\s+{NAME_WORD})*\s+(?:(?!(?:{'|'.join(NOT_ROLE_WORDS)}|when|while|as|after|before|because|since|who|which|during)\b)"
+    rf"[a-z][\w-]*\s+){{1,3}}(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})\b")
 DETERMINERS = re.compile(r"^(a|an|the|one|another)\s+", re.IGNORECASE)
 # "Sarah's mother", "the victim's father": a person described by whose relative they are.
 POSSESSIVE_DESCRIPTION = re.compile(r"^\S+[’']s?\s+[a-z]")
@@ -76,6 +79,8 @@ def subject_phrase(left: str) -> tuple[str, str | None] | None:
         parts = left[:-1].rsplit(",", 1)
         if len(parts) == 2 and looks_like_speaker(parts[0].split(",")[-1].strip()):
             left, appositive = parts[0], parts[1].strip()
+        else:
+            left = left[:-1]  # "However, Sgt Donal Cronin, said": the subject, set off by commas
     # A subject starts after the previous clause: punctuation, a conjunction, or another speech verb ("said his coach").
     noun_phrase = re.split(rf"[,;:()]|\band\b|\bthat\b|\bbut\b|\b(?:{SPEECH_VERBS})\b", left)[-1].strip()
     noun_phrase = re.sub(r"^(?:But|And|Yet|So)\s+", "", noun_phrase)  # "But Coun Beck said"
@@ -101,6 +106,13 @@ def inverted_subject(text: str) -> tuple[str, str | None]:
     head, appositive = split_appositive(text)
     if appositive and DETERMINERS.match(head) and is_full_name(appositive) and not DETERMINERS.match(appositive):
         return appositive, head
+    # "said Garvin county emergency management director, Bud Ramming": the name in apposition to a role.
+    if appositive and is_full_name(appositive) and len((proper_name(head) or "").split()) < 2 \
+            and any(word[0].islower() for word in head.split()):
+        return appositive, head
+    # "said Valencia coach Marcelino after …": a body, its role, then the name.
+    if role := _BODY_ROLE_NAME.match(head):
+        return role.group("name"), role.group(0)[: role.start("name")].strip()
     words = head.split()
     if words and not DETERMINERS.match(head):
         # A name runs while its words are capitalised; what follows it ("of the city police") describes it.
@@ -130,6 +142,8 @@ def looks_like_speaker(noun_phrase: str) -> bool:
     if not noun_phrase or len(noun_phrase.split()) > (12 if DETERMINERS.match(noun_phrase) else 6):
         return False
     first = noun_phrase.split()[0]
+    if noun_phrase in NOT_FIRST_NAMES:  # "However, …": a sentence adverb, no subject
+        return False
     if first.lower() in {"he", "she", "they"}:
         return len(noun_phrase.split()) == 1
     if DETERMINERS.match(noun_phrase):
@@ -166,6 +180,8 @@ def proper_name(noun_phrase: str) -> str | None:
             run = []
     while run and run[-1] in ("and", "&"):
         run.pop()
+    while len(run) > 1 and run[0] in NOT_FIRST_NAMES:  # "Now Facebook said"
+        run = run[1:]
     # "Eastwood Mayor Hazel Charlesworth": a place before a title is no part of the name after it.
     if prefixes := [index for index, word in enumerate(run[:-1]) if word in NAME_PREFIXES]:
         run = run[prefixes[-1] + 1:]
