@@ -40,6 +40,9 @@ from audiobook.speech.synth import ClipJob, Workers, clip_at, look_up, plan_clip
 
 log = logging.getLogger("audiobook")
 T = TypeVar("T")
+# How long a render waits for the analysis before synthesizing a draft beside it: a warm analyst answers
+# an edited article within this (10 ms measured on the sample), one loading the model takes 2 s.
+_DRAFT_AFTER = 0.3
 
 
 @dataclass(frozen=True)
@@ -130,9 +133,12 @@ def _understand(
     analysis = cached_analysis(texts, kept)
     if analysis is None and aside:
         analysed = analyse_aside(texts, kept)
-        if draft:
+        try:
+            # A warm analyst answers within this; only one that loads the model is worth a draft beside it.
+            analysis = analysed(timeout=_DRAFT_AFTER if draft else None)
+        except TimeoutError:
             draft(build_script(article, analysis=NO_ANALYSIS))
-        analysis = analysed()
+            analysis = analysed()
     return build_script(article, kept, analysis)
 
 

@@ -19,6 +19,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
+def analyst_per_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each run's analyst ends with it, so no test leaves a warm one behind (tests/integration/test_warm_analyst.py
+    tests those, each in its own temporary folder)."""
+    monkeypatch.setenv("AUDIOBOOK_ANALYST_IDLE", "0")
+
+
+@pytest.fixture(autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the clip cache at a fresh folder so no test sees another's clips."""
     folder = tmp_path_factory.mktemp("cache")

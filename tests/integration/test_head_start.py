@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from audiobook import api
 from audiobook.api import Options, prepare, render, start_narration
@@ -19,6 +20,12 @@ from audiobook.speech.cache import STORE_NAME, ClipCache
 from audiobook.speech.synth import Workers, plan_clips
 from audiobook.quality.measures import decode
 from ..helpers import REPO, SHORT
+
+
+@pytest.fixture(autouse=True)
+def draft_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The draft is what these tests are about: an analyst warm from an earlier test would answer first."""
+    monkeypatch.setattr(api, "_DRAFT_AFTER", 0)
 
 
 def test_an_unanalysed_article_hands_a_draft_whose_narration_is_final(tmp_path: Path):

@@ -94,7 +94,7 @@ def test_one_analyst_answers_a_whole_batch(tmp_path: Path):
     serving = analyst._analyst()
     assert "Anna Fischer" in first().people
     second = analyst.analyse_aside(["Two", "", "“No,” said Tom Reade, the director."], None)
-    assert analyst._analyst() is serving and serving._child.poll() is None
+    assert analyst._analyst() is serving and serving.process.poll() is None
     assert "Tom Reade" in second().people
 
 

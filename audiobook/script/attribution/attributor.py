@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from audiobook.model import Gender, QuoteKind
-from audiobook.names import first_name_genders
+from audiobook.names import first_name_genders, known_first_names
 from audiobook.script.attribution.cues import (
     CLAUSE_REACH, DETERMINERS, FULL_NAME, NAME_WORD, clause_after, clause_before, could_be_personal_name, description_key,
     inverted_subject, is_full_name, is_partial, looks_like_speaker, narration_pieces, proper_name, sentence_breaks,
@@ -96,6 +96,7 @@ class Attributor:
         full names (with those the parser found in ``analysis``) tell who a bare surname or a title and
         surname is ("Musk said", "Mr Howard said" where "Prime Minister John Howard" is named anywhere)."""
         self.people: list[Person] = []
+        known_first_names({word: set(codes) for word, codes in analysis.first_names})
         self.full_names = {
             match.group(0) for match in FULL_NAME.finditer(whole)
             if could_be_personal_name(match.group(0), whole[match.end():match.end() + 8])
