@@ -33,9 +33,10 @@ def build_script(article: Article, cache_folder: Path | None = None, analysis: A
         analysis=analysis if analysis is not None else analyse(texts, cache_folder),
     )
     spoken_by: list[tuple[Segment, Person | None]] = []
+    paragraphs = [block.text if block.kind == "paragraph" else "" for block in article.blocks]
     for index, block in enumerate(article.blocks):
         if block.kind == "paragraph":
-            spoken_by.extend(_paragraph_segments(block.text, index, attributor))
+            spoken_by.extend(_paragraph_segments(block.text, index, attributor, paragraphs[index + 1:]))
         else:
             spoken_by.append((_block_segment(block, index, article), None))
     # Speakers in order of first quote; the attributor's people who never speak are left out.
@@ -74,10 +75,12 @@ def _block_segment(block: Block, index: int, article: Article) -> Segment:
     return Segment(block.kind, block.text, paragraph=index)
 
 
-def _paragraph_segments(text: str, index: int, attributor: Attributor) -> list[tuple[Segment, Person | None]]:
+def _paragraph_segments(
+    text: str, index: int, attributor: Attributor, following: list[str],
+) -> list[tuple[Segment, Person | None]]:
     segments: list[tuple[Segment, Person | None]] = []
     position = 0
-    for attributed in attributor.paragraph(text):
+    for attributed in attributor.paragraph(text, following):
         span = attributed.span
         narration = _clean_narration(text[position: span.start - len(span.opener)])
         if narration and not attributed.turn:

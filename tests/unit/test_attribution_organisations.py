@@ -209,3 +209,81 @@ def test_a_sentence_adverb_is_no_part_of_a_name():
 
     assert proper_name("Now Facebook") == "Facebook"
     assert proper_name("Earlier Tom Reid") == "Tom Reid"
+
+
+def test_a_quote_collection_signs_each_quotation_on_the_line_below():
+    quotes = _quotes(
+        "AFP Sport picks out some of the best quotes at the World Cup:\n\n"
+        "“I feel devastated and very disappointed.”\n\n"
+        "— Japan coach Akira Nishino on the last-gasp loss to Belgium.\n\n"
+        "\"The last few games were quite tough.\n\n"
+        "\"I know when we go home it will be a warm welcome for us.\"\n\n"
+        "– South Africa flanker and player of the match Pieter-Steph du Toit\n\n"
+        "“If I ever say farewell, I wouldn’t tell anyone.”\n\n"
+        "Serena Williams on whether her exit from Rod Laver Arena was a farewell."
+    )
+    assert [(speaker, basis) for _, speaker, basis in quotes] == [
+        ("Akira Nishino", "signed-below"), ("Pieter-Steph du Toit", "signed-below"),
+        ("Pieter-Steph du Toit", "continues-quote"), ("Serena Williams", "signed-below"),
+    ]
+
+
+def test_a_name_heading_a_quote_collection_speaks_the_quotes_below_it():
+    quotes = _quotes(
+        "Lee Janzen (2-over-par (72) to move to 4-over-par - 214)\n\n"
+        "(on today's round) \"What can happen in a major championship is you can hit the ball well and not score.\"\n\n"
+        "(on Shaun Micheel) \"Shaun Micheel is playing great.\"\n\n"
+        "Charles Howell III (Even-par (70) to stay at 2-over par - 212)\n\n"
+        "(on his position) \"You never know out here.\""
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Lee Janzen", "Lee Janzen", "Charles Howell III"]
+
+
+def test_a_name_straight_after_a_quote_is_its_speaker():
+    quotes = _quotes(
+        "“It’s not justice. I still feel cheated” Roger Black on learning he will receive a gold medal.\n\n"
+        "“Go to hell, I’m sick of you” Tom Hicks Jnr, a Liverpool FC director, replies by e-mail to a fan."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Roger Black", "Tom Hicks Jnr"]
+
+
+def test_sir_and_a_first_name_is_the_knight_named_in_full():
+    quotes = _quotes(
+        "Sir Stuart Rose, the chairman of Marks & Spencer, gave a warning on Wednesday.\n\n"
+        "“Everybody is going to have to swallow hard,” Sir Stuart added."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Stuart Rose"]
+
+
+def test_a_members_seat_and_a_reporters_job_are_no_part_of_their_names():
+    quotes = _quotes(
+        "“Kenyans are being taxed more,” said Kiharu MP Ndindi Nyoro.\n\n"
+        "“The government reckons it is stable,” said Correspondent Koroi Hawkins."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Ndindi Nyoro", "Koroi Hawkins"]
+
+
+def test_hitting_back_is_speech():
+    quotes = _quotes(
+        "Darren Jones was asked about the party’s promises on tax.\n\n"
+        "Jones furiously hit back: “No, with respect, I refute that in the strongest terms.”"
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Darren Jones"]
+
+
+def test_a_role_before_a_name_seen_in_narration_is_no_part_of_it():
+    quotes = _quotes(
+        "Magistrate Peter Mithen disagreed, and ruled the trip was unreasonable.\n\n"
+        "But Mr Mithen said the man had no priors.\n\n"
+        "“I just want you to understand, it’s not to trap people,” he said."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Peter Mithen"]
+
+
+def test_a_titled_possessor_is_not_who_she_is():
+    quotes = _quotes(
+        "Cllr Peggy Nolan rose to address the chamber.\n\n"
+        "She said she had been in contact with Taoiseach Enda Kenny’s office.\n\n"
+        "“I am very much an individual,” she said."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Peggy Nolan"]

@@ -7,6 +7,7 @@ recency, so that "she continued" or "the teacher said" finds the right person.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from audiobook.model import Gender, QuoteKind
@@ -17,7 +18,7 @@ from audiobook.script.attribution.cues import (
     subject_phrase, title_of,
 )
 from audiobook.script.attribution.lexicon import (
-    EPITHET, INTERVIEWEE, LISTENER_VERBS, NAME_PREFIXES, NAMING_VERB, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, ORGANISATION_REFERENCE, PARTICIPLE,
+    EPITHET, INTERVIEWEE, LISTENER_VERBS, NAME_PARTICLES, NAME_PREFIXES, NAMING_VERB, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, ORGANISATION_REFERENCE, PARTICIPLE,
     REPORTING_VERB, SPEECH_VERB, SPEECH_VERBS, TITLED_NAME,
 )
 from audiobook.script.attribution.people import Person, SeenName, could_be_he_or_she, learn_gender, surname_index
@@ -36,6 +37,21 @@ _NUMBERED_QUESTION = re.compile(r"^\d{1,2}[.)]\s+(?P<question>\S.*\?)\s*$")
 _LEGEND = re.compile(rf"^(?P<label>[A-Z]{{2,4}})\s*:\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}})$")
 _QUOTE_MARKS = "“”\"«»"
 _DEFINITE = re.compile(r"^the\s+", re.IGNORECASE)
+_PARENTHETICAL = re.compile(r"\([^()]*(?:\([^()]*\)[^()]*)*\)")
+# A person's name as a quote collection prints it, particles and all ("Pieter-Steph du Toit").
+_PRINTED_NAME = rf"{NAME_WORD}(?:\s+(?:(?:{'|'.join(NAME_PARTICLES)})\s+)?{NAME_WORD}){{1,3}}(?:\s+(?:Jr|Jnr|Sr|Snr|II|III|IV)\b\.?)?"
+# "– South Africa captain Siya Kolisi", "Novak Djokovic after beating Daniil Medvedev …": a dash before,
+# or what the words were about after.
+_SIGNATURE = re.compile(
+    rf"^\s*(?:(?P<dash>[—–-]{{1,2}})\s*)?(?:[\w’'.&-]+\s+){{0,10}}?(?P<np>{_PRINTED_NAME})"
+    rf"(?(dash)\s*(?:$|[,(]|\s(?:on|after|about|when|while|during|as|at|in)\b)|\s+(?:on|after|about|when|while|during)\b)")
+_SIGNATURE_REACH = 6
+# "Lee Janzen (2-over-par (72) to move to 4-over-par - 214)": a name alone, heading the quotes below it.
+_NAME_LABEL = re.compile(rf"^\s*(?P<np>{_PRINTED_NAME})\s*(?:\([^()]*(?:\([^()]*\)[^()]*)*\))?\s*$")
+# "“…” Roger Black on learning he will …": the name straight after the quote.
+_NAME_FIRST = re.compile(rf"^\s*[—–-]?\s*(?P<np>{_PRINTED_NAME})(?=\s*(?:$|,|\s(?:on|after|about|when|while)\b))")
+# Titles used with a first name: "Sir Stuart" for Sir Stuart Rose.
+_FIRST_NAME_TITLES = {"Sir", "Dame"}
 # "… and said the impact had been …": a second speech verb sharing the first one's subject.
 _ELIDED_SUBJECT = re.compile(rf"^\W*(?:and|but)\s+(?:also\s+|then\s+|later\s+)?(?:{SPEECH_VERBS})\b")
 # The subject of a whole sentence, past an opening phrase ("On Saturday, Google criticised …") and an
@@ -77,7 +93,7 @@ CONFIDENCE = {
     "qa-label": 0.95, "according-to": 0.9, "new-name": 0.85, "name": 0.8, "pronoun": 0.72, "sentence-before": 0.67,
     "continues-quote": 0.62, "role": 0.6, "description": 0.55, "same-paragraph": 0.45, "previous-paragraph": 0.3,
     "continues-speaker": 0.7, "continues-reported": 0.75, "shared-subject": 0.75, "continues-answer": 0.9,
-    "organisation": 0.7, "same-sentence": 0.67, "no-cue": 0.0,
+    "organisation": 0.7, "same-sentence": 0.67, "signed-below": 0.8, "name-label": 0.8, "no-cue": 0.0,
 }
 UNCERTAIN = 0.7
 UNSURE = 0.5
@@ -163,7 +179,9 @@ class Attributor:
         for line in whole.splitlines():
             self._legend(line)
 
-    def paragraph(self, text: str) -> list[AttributedSpan]:
+    def paragraph(self, text: str, following: Sequence[str] = ()) -> list[AttributedSpan]:
+        """The paragraph's quotes and who speaks each; ``following`` are the paragraphs after it, where a
+        quote collection signs each quotation below it ('– South Africa captain Siya Kolisi')."""
         if self._legend(text):
             return []
         if turn := self._interview_turn(text) or self._numbered_turn(text) or self._answer_goes_on(text):
@@ -176,6 +194,8 @@ class Attributor:
         self._open_quote = None
         introduced, self._introduced = self._introduced, None
         pieces = narration_pieces(text, spans)
+        # "(on today's round) “…”": a quote collection's note of what was asked names nobody.
+        all_quotation = not _PARENTHETICAL.sub("", "".join(pieces)).strip(" ,.;:—–-…")
         self._note_mentions(pieces[0])
         speakers: list[Person | None] = []
         bases: list[str] = []
@@ -189,7 +209,9 @@ class Attributor:
                 basis = f"cue-before:{self._found_by}"
             elif index == 0 and continuing:
                 speaker, basis = continuing, "continues-quote"
-            elif index == 0 and introduced and not before.strip():
+            elif index == 0 and all_quotation and (speaker := self._signed_below(following)):
+                basis = "signed-below"
+            elif index == 0 and introduced and not _PARENTHETICAL.sub("", before).strip():
                 speaker, basis = introduced
             elif speaker := self._elided_subject(before, speakers[-1] if speakers else None):
                 basis = "shared-subject"
@@ -202,7 +224,6 @@ class Attributor:
             self._note_mentions(pieces[index + 1])
         # A paragraph that is all quotation, after one that ended quoting someone or reporting what someone
         # said ("Mr Clare said Millan owned up …" then "‘He is someone with issues …’"), goes on in their voice.
-        all_quotation = not "".join(pieces).strip(" ,.;:—–-…")
         reported = self._reported_last
         if isinstance(reported, str):
             reported = self._pronoun(reported, speaking=True) if all_quotation else None
@@ -220,6 +241,10 @@ class Attributor:
         self._quoted_last = result[-1].speaker if result and not self._other_named(pieces[-1], result[-1].speaker) else None
         if pieces[-1].rstrip().endswith(":") and (speaker := self._cue_before(clause_before(pieces[-1].rstrip() + " "))):
             self._introduced = speaker, f"cue-before:{self._found_by}"
+        elif not spans and (label := _NAME_LABEL.match(text)) and self._may_speak_on(label.group("np")) and (
+                person := self._resolve(label.group("np"), None)):
+            # "Lee Janzen (2-over-par 72)" above the quotes of a quote collection.
+            self._introduced = person, "name-label"
         # After '“…,” she said.' the narration's first sentence is the quote's own cue, not indirect speech.
         self._reported_last = self._reported_speaker(pieces[-1], after_cue=bool(result) and "cue-after" in result[-1].basis)
         if result:
@@ -227,6 +252,19 @@ class Attributor:
             if not result[-1].span.closed:
                 self._open_quote = result[-1].speaker
         return result
+
+    def _signed_below(self, following: Sequence[str]) -> Person | None:
+        """Who signs a quotation in the first paragraph after it (and its other paragraphs): '– Japan coach Akira
+        Nishino on …', 'Novak Djokovic after beating …'."""
+        for text in following[:_SIGNATURE_REACH]:
+            if text.lstrip()[:1] in _QUOTE_MARKS + "‘'":
+                continue  # more of the quotation
+            signature = _SIGNATURE.match(text)
+            if signature and len(text) < 400 and not any(mark in text for mark in _QUOTE_MARKS) \
+                    and self._may_speak_on(signature.group("np")):
+                return self._resolve(signature.group("np"), None)
+            return None
+        return None
 
     def _interview_turn(self, text: str) -> AttributedSpan | None:
         """'Q: …' is the interviewer; once an interview has begun, 'Name: …' is that person's answer."""
@@ -340,9 +378,12 @@ class Attributor:
     # Cues
 
     def _cue_after(self, clause: str) -> Person | None:
-        """'…,” said Smith', '…,” she said', '…,” Smith, the mayor, told Reuters'."""
+        """'…,” said Smith', '…,” she said', '…,” Smith, the mayor, told Reuters', and in a quote collection
+        '“…” Roger Black on learning he will …'."""
         if (according := _ACCORDING_TO.search(clause)) and according.start() < 3:
             return self._resolve(according.group("np"), None)
+        if (named := _NAME_FIRST.match(clause)) and self._may_speak_on(named.group("np")):
+            return self._resolve(named.group("np"), None)
         match = SPEECH_VERB.search(clause)
         # "… a “disgrace” as boss Michael O’Leary apologised": a clause of its own, not the quote's cue.
         if not match or match.start() > 120 or _SUBORDINATE.match(clause):
@@ -582,10 +623,14 @@ class Attributor:
     def _introduce(self, noun_phrase: str, appositive: str | None) -> Person:
         name = proper_name(noun_phrase)
         seen = None
+        first_name = name if name and " " not in name and title_of(noun_phrase) in _FIRST_NAME_TITLES else None
         if name and " " not in name:
-            # "Marsh:" after "Ida Marsh has published …": the full name as first given.
-            full = [(entry.seen_at, full) for full, entry in self._seen_names.items() if full.endswith(f" {name}")]
-            elsewhere = {full for full in self.full_names if full.endswith(f" {name}") and len(full.split()) == 2}
+            # "Marsh:" after "Ida Marsh has published …": the full name as first given; "Sir Stuart" is Stuart Rose.
+            def fuller(full: str) -> bool:
+                return full.startswith(f"{name} ") if first_name else full.endswith(f" {name}")
+
+            full = [(entry.seen_at, full) for full, entry in self._seen_names.items() if fuller(full)]
+            elsewhere = {full for full in self.full_names if fuller(full) and len(full.split()) == 2}
             if full:
                 seen = self._seen_names[max(full)[1]]
                 name = max(full)[1]
@@ -611,7 +656,7 @@ class Attributor:
             surname = name.split()[-1]
             # When two people share a surname ("Tom Reid", "Morag Reid"), the bare surname stays the first's.
             surname_taken = any(surname in other.aliases for other in self.people)
-            for alias in (None if surname_taken else surname, noun_phrase, title_of(noun_phrase)):
+            for alias in (None if surname_taken else surname, noun_phrase, title_of(noun_phrase), first_name):
                 if alias and alias != name and alias not in person.aliases:
                     person.aliases.append(alias)
         else:
@@ -656,7 +701,8 @@ class Attributor:
         self._pronoun_at = {}
         events: list[tuple[int, str, str]] = []
         for match in TITLED_NAME.finditer(narration):
-            if match.group("name") not in NAME_PREFIXES:  # "Mr. President" names nobody
+            # "Mr. President" names nobody; "Taoiseach Enda Kenny’s office" is his office, not him speaking.
+            if match.group("name") not in NAME_PREFIXES and not match.group(0).endswith(("’s", "'s")):
                 events.append((match.start(), "titled", match.group(0)))
         for person in self.people:
             for alias in [person.name, *person.aliases]:
@@ -694,9 +740,11 @@ class Attributor:
                 continue  # a possessor ("Dana Price’s son"), not the subject a later pronoun stands for
             if subject_position and could_be_personal_name(match.group(0), following) \
                     and match.group(0) not in self._not_people and match.group(0) not in self._organisations:
-                events.append((match.start(), "seen", match.group(0)))
+                # "Magistrate Peter Mithen" is Peter Mithen: a role before the name is no part of it.
+                name = proper_name(match.group(0)) or match.group(0)
+                events.append((match.start(), "seen", name))
                 if appositive := re.match(r",\s*((?:a|an|the|his|her|their)\s[^,]{3,90}?|[a-z][^,]{3,90}?),", narration[match.end():]):
-                    self._seen_appositives[match.group(0)] = appositive.group(1)
+                    self._seen_appositives[name] = appositive.group(1)
         for match in self._surname_pattern.finditer(narration) if self._surname_pattern else ():
             lead = re.split(r"[.!?,]\s+", narration[max(0, match.start() - CLAUSE_REACH): match.start()])[-1].split()
             if not lead or (len(lead) == 1 and lead[0].lower() in _SENTENCE_LINKS):  # "Rosenior was …", "But Rosenior …"

@@ -7,7 +7,7 @@ import re
 
 from audiobook.names import first_name_genders
 from audiobook.script.attribution.lexicon import (
-    ABBREVIATIONS, NAME_PREFIXES, NOT_FIRST_NAMES, NOT_ROLE_WORDS, PLACE_AND_BODY_WORDS, ROLE_WORDS, SPEECH_VERBS,
+    ABBREVIATIONS, NAME_PARTICLES, NAME_PREFIXES, NOT_FIRST_NAMES, NOT_ROLE_WORDS, PLACE_AND_BODY_WORDS, ROLE_WORDS, SPEECH_VERBS,
     STREET_WORDS, TITLE_PATTERN,
 )
 from audiobook.script.quotes import Span
@@ -74,6 +74,11 @@ def subject_phrase(left: str) -> tuple[str, str | None] | None:
     """('Giorgi Gogia', 'associate director …') from 'Giorgi Gogia, associate director …, ' before 'told'."""
     left = left[-CLAUSE_REACH:]
     left = re.sub(r"\s+(also|then|later|once|simply|only|had|has|have|would|will|was)\s*$", "", left.rstrip())
+    # "Jones furiously hit back": a manner adverb after a name or pronoun (not "the family").
+    words = left.split()
+    if len(words) >= 2 and re.fullmatch(r"[a-z]{3,}ly", words[-1]) and not DETERMINERS.match(words[-2] + " ") and (
+            words[-2][:1].isupper() or words[-2].lower() in {"he", "she", "they", "it"}):
+        left = left[: left.rindex(words[-1])].rstrip()
     appositive = None
     if left.endswith(","):
         parts = left[:-1].rsplit(",", 1)
@@ -176,9 +181,11 @@ def proper_name(noun_phrase: str) -> str | None:
             run.append(word.strip(",.;:"))
         elif word in ("and", "&") and run and run[-1] not in ("and", "&"):
             run.append(word)  # "Stuart and Stephanie Kempton": two people speaking as one
+        elif word in NAME_PARTICLES and run:
+            run.append(word)  # "Pieter-Steph du Toit"
         else:
             run = []
-    while run and run[-1] in ("and", "&"):
+    while run and (run[-1] in ("and", "&") or run[-1] in NAME_PARTICLES):
         run.pop()
     while len(run) > 1 and run[0] in NOT_FIRST_NAMES:  # "Now Facebook said"
         run = run[1:]

@@ -31,6 +31,7 @@ ROLE_WORDS = _words("role_words")
 FEMALE_WORDS = _words("female_words")
 MALE_WORDS = _words("male_words")
 NOT_ROLE_WORDS = _words("not_role_words")
+NAME_PARTICLES = tuple(_DATA["name_particles"])
 
 # Words that stand before a surname without being part of it: titles and roles ("Cllr Hartigan", "Fire Chief Ruiz").
 NAME_PREFIXES = frozenset(_DATA["titles"]) | ROLE_WORDS
