@@ -287,3 +287,20 @@ def test_a_titled_possessor_is_not_who_she_is():
         "“I am very much an individual,” she said."
     )
     assert [speaker for _, speaker, _ in quotes] == ["Peggy Nolan"]
+
+
+def test_he_in_the_first_paragraph_may_mean_someone_the_standfirst_names():
+    script = build_script(extract(
+        "Killer jailed for life\n\nJudge Richard Brown sentenced Darren Mateer to life imprisonment.\n\n"
+        "He said: “This case illustrates yet again the deadly consequences of carrying a knife.”\n"
+    ))
+    names = {speaker.id: speaker.name for speaker in script.speakers}
+    assert [names[s.speaker] for s in script.segments if s.role == "quote"] == ["Richard Brown"]
+
+
+def test_a_title_met_again_tells_the_gender_of_someone_named_in_full_before():
+    script = build_script(extract(
+        "PM accuses Labor\n\nPrime Minister John Howard has called on Labor to reveal its cuts.\n\n"
+        "Mr Howard spoke in Canberra.\n\n“It is a double dishonest game,” Mr Howard said.\n"
+    ))
+    assert [speaker.gender for speaker in script.speakers if speaker.name == "John Howard"] == ["male"]

@@ -178,6 +178,9 @@ class Attributor:
         # A legend may be printed as a heading, which is not read as a paragraph: learn it from the whole text.
         for line in whole.splitlines():
             self._legend(line)
+        # The standfirst is read just before the story, whose first "He said:" may mean someone it names.
+        for standfirst in (about or [])[1:2]:
+            self._note_mentions(standfirst)
 
     def paragraph(self, text: str, following: Sequence[str] = ()) -> list[AttributedSpan]:
         """The paragraph's quotes and who speaks each; ``following`` are the paragraphs after it, where a
@@ -779,6 +782,8 @@ class Attributor:
                 if person := self._find(words) or (self._introduce(words, None) if is_full_name(words) else None):
                     self._see(person)
             elif person := self._find(words) if kind == "known" else (self._find(words) or self._introduce(words, None)):
+                if kind == "titled" and not person.described:
+                    learn_gender(person, words)  # "Mr Howard" after "John Howard": a man
                 self._see(person)
 
     def _fill_gaps(
