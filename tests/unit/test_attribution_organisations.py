@@ -304,3 +304,11 @@ def test_a_title_met_again_tells_the_gender_of_someone_named_in_full_before():
         "Mr Howard spoke in Canberra.\n\n“It is a double dishonest game,” Mr Howard said.\n"
     ))
     assert [speaker.gender for speaker in script.speakers if speaker.name == "John Howard"] == ["male"]
+
+
+def test_an_age_and_an_address_describe_the_subject_before_them():
+    quotes = _quotes(
+        "Speaking outside court, Mrs Kim Kensett, 40, of Pulborough Close, Whitehawk, said: “The man that killed my "
+        "son was a coward.”"
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Kim Kensett"]

@@ -70,6 +70,24 @@ def clause_after(piece: str) -> str:
     return stripped[: breaks[0].start()] if breaks else stripped
 
 
+def _address_after(left: str) -> tuple[str, str] | None:
+    """'Mrs Kensett, 40, of Pulborough Close, Whitehawk,' → ('Mrs Kensett', '40, of Pulborough Close, Whitehawk'):
+    where someone lives (with any age before it and town names after it) closing a subject."""
+    parts = left.rstrip().rstrip(",").split(",")
+    for index in range(len(parts) - 1, 0, -1):
+        if re.match(r"\s*(?:of|from)\s", parts[index]):
+            if not all(_TOWN.fullmatch(part) for part in parts[index + 1:]):
+                return None
+            named = index - 1
+            while named > 0 and re.fullmatch(r"\s*\d{1,3}\s*", parts[named]):
+                named -= 1
+            return ",".join(parts[: named + 1]), ",".join(parts[named + 1:]).strip()
+    return None
+
+
+_TOWN = re.compile(r"\s*[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2}\s*")
+
+
 def subject_phrase(left: str) -> tuple[str, str | None] | None:
     """('Giorgi Gogia', 'associate director …') from 'Giorgi Gogia, associate director …, ' before 'told'."""
     left = left[-CLAUSE_REACH:]
@@ -80,7 +98,10 @@ def subject_phrase(left: str) -> tuple[str, str | None] | None:
             words[-2][:1].isupper() or words[-2].lower() in {"he", "she", "they", "it"}):
         left = left[: left.rindex(words[-1])].rstrip()
     appositive = None
-    if left.endswith(","):
+    if left.endswith(",") and (address := _address_after(left)):
+        # "Mrs Kensett, 40, of Pulborough Close, Whitehawk, said": an age and an address describe her.
+        left, appositive = address
+    elif left.endswith(","):
         parts = left[:-1].rsplit(",", 1)
         if len(parts) == 2 and looks_like_speaker(parts[0].split(",")[-1].strip()):
             left, appositive = parts[0], parts[1].strip()
