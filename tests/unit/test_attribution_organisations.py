@@ -312,3 +312,11 @@ def test_an_age_and_an_address_describe_the_subject_before_them():
         "son was a coward.”"
     )
     assert [speaker for _, speaker, _ in quotes] == ["Kim Kensett"]
+
+
+def test_a_pronoun_means_the_subject_not_the_object_of_the_sentence_before():
+    quotes = _quotes(
+        "Ann Harlow accused Maria Mendes of ignoring the figures. “The numbers do not lie,” she said.\n\n"
+        "Tom Reade praised Sam Walsh for his work. “He kept us going,” he said."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Ann Harlow", "Tom Reade"]

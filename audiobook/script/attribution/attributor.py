@@ -18,7 +18,7 @@ from audiobook.script.attribution.cues import (
     subject_phrase, title_of,
 )
 from audiobook.script.attribution.lexicon import (
-    EPITHET, INTERVIEWEE, LISTENER_VERBS, NAME_PARTICLES, NAME_PREFIXES, NAMING_VERB, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, ORGANISATION_REFERENCE, PARTICIPLE,
+    EPITHET, INTERVIEWEE, LISTENER_VERBS, NAME_PARTICLES, NAME_PREFIXES, NAMING_VERB, OBJECT_VERBS, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, ORGANISATION_REFERENCE, PARTICIPLE,
     REPORTING_VERB, SPEECH_VERB, SPEECH_VERBS, TITLED_NAME,
 )
 from audiobook.script.attribution.people import Person, SeenName, could_be_he_or_she, learn_gender, surname_index
@@ -702,7 +702,7 @@ class Attributor:
     def _note_mentions(self, narration: str) -> None:
         """Bring people mentioned in narration forward in recency; introduce titled names; bind pronouns."""
         self._pronoun_at = {}
-        events: list[tuple[int, str, str]] = []
+        events: list[tuple[float, str, str]] = []
         for match in TITLED_NAME.finditer(narration):
             # "Mr. President" names nobody; "Taoiseach Enda Kenny’s office" is his office, not him speaking.
             if match.group("name") not in NAME_PREFIXES and not match.group(0).endswith(("’s", "'s")):
@@ -760,8 +760,12 @@ class Attributor:
                 # describes a name before it ("Benedict Barboza, a 49-year-old accountant, also known as Ben, posted").
                 described = re.match(r"(?:a|an)\s", found[0]) and not found[1] and not ORGANISATION_REFERENCE.match(found[0])
                 events.append((match.start() - 1, "described" if described else "subject", found[0]))
+        events.extend(_subjects_again(narration, events))
         for position, kind, words in sorted(events):
-            if kind == "seen":
+            if kind == "again":
+                self._clock += 1
+                self._seen_names[words].seen_at = self._clock
+            elif kind == "seen":
                 self._clock += 1
                 appositive = self._seen_appositives.get(words)
                 seen = SeenName(self._clock, appositive=appositive)
@@ -818,6 +822,23 @@ class Attributor:
             person = Person(name="an unidentified speaker", described=True)
             self.people.append(person)
         return person
+
+
+def _subjects_again(narration: str, events: list[tuple[float, str, str]]) -> list[tuple[float, str, str]]:
+    """The subject of each sentence with a named object ("Harlow accused Mendes of …", "Okafor told Doyle"), met
+    again at the sentence's end: a pronoun inside the sentence may mean the object, one after it the subject."""
+    ends = [match.end() for match in sentence_breaks(narration)] + [len(narration)]
+    named = sorted(event for event in events if event[1] in ("seen", "known", "titled"))
+    again = []
+    for position, _, _ in named:
+        verb = re.search(r"\b([a-z]+)\s+$", narration[max(0, int(position) - 40): int(position)])
+        if not verb or not (verb.group(1).endswith("ed") or verb.group(1) in OBJECT_VERBS):
+            continue
+        end = next(end for end in ends if end > position)
+        start = max([0, *(end for end in ends if end <= position)])
+        if subject := next((event for event in named if start <= event[0] < position), None):
+            again.append((end - 0.5, "again" if subject[1] == "seen" else subject[1], subject[2]))
+    return again
 
 
 def _could_be_first_name(word: str) -> bool:

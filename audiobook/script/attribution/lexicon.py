@@ -32,6 +32,7 @@ FEMALE_WORDS = _words("female_words")
 MALE_WORDS = _words("male_words")
 NOT_ROLE_WORDS = _words("not_role_words")
 NAME_PARTICLES = tuple(_DATA["name_particles"])
+OBJECT_VERBS = _words("object_verbs")
 
 # Words that stand before a surname without being part of it: titles and roles ("Cllr Hartigan", "Fire Chief Ruiz").
 NAME_PREFIXES = frozenset(_DATA["titles"]) | ROLE_WORDS
