@@ -95,3 +95,13 @@ def test_a_re_render_of_an_unchanged_article_does_not_load_the_parser(tmp_path):
     again = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=environment, check=True)
     assert "| spacy" in first.stderr
     assert "| spacy" not in again.stderr and again.stdout == first.stdout
+
+
+def test_an_article_with_more_paragraphs_than_are_kept_is_read_whole(monkeypatch):
+    """A warm analyst keeps a bounded number of paragraphs' names: never fewer than the article it reads."""
+    texts = [f"“Paragraph {number},” said Anna Fischer{number % 2 and ' in Berlin' or ''}." for number in range(6)]
+    whole = syntax._analyse(texts)
+    syntax._NAMES_IN.clear()
+    monkeypatch.setattr(syntax, "_NAMES_KEPT", 2)
+    assert syntax._analyse(texts) == whole
+    assert len(syntax._NAMES_IN) == 2

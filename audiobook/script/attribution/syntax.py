@@ -99,12 +99,13 @@ def _analyse(texts: list[str]) -> Analysis:
     unseen = [text for text in dict.fromkeys(reached) if text not in _NAMES_IN]
     for text, doc in zip(unseen, pipeline().pipe(unseen)):
         _NAMES_IN[text] = tuple(_names(doc))
-        if len(_NAMES_IN) > _NAMES_KEPT:
-            del _NAMES_IN[next(iter(_NAMES_IN))]
     found: dict[str, dict[str, None]] = {"person": {}, "organisation": {}, "not_person": {}}
     for text in reached:
         for kind, name in _NAMES_IN[text]:
             found[kind].setdefault(name)
+    # Only once this article is read: one with more paragraphs than are kept must not lose its own.
+    while len(_NAMES_IN) > _NAMES_KEPT:
+        del _NAMES_IN[next(iter(_NAMES_IN))]
     # Every capitalised word with and without what clings to it ("EU’s", "EU"), and every word of a name found.
     words = sorted({word.lower() for text in texts for pattern in _CAPITALISED for word in pattern.findall(text)}
                    | {word.lower() for names in found.values() for name in names for word in name.split()})
