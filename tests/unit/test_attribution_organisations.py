@@ -320,3 +320,11 @@ def test_a_pronoun_means_the_subject_not_the_object_of_the_sentence_before():
         "Tom Reade praised Sam Walsh for his work. “He kept us going,” he said."
     )
     assert [speaker for _, speaker, _ in quotes] == ["Ann Harlow", "Tom Reade"]
+
+
+def test_a_described_judge_named_later_is_one_person():
+    quotes = _quotes(
+        "A Waterford judge has said he finds it “interesting” that people travel so far to protest.\n\n"
+        "Judge Kevin Staunton said there were “a number of people behaving in an appalling manner”."
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Kevin Staunton", "Kevin Staunton"]

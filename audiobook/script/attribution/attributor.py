@@ -644,7 +644,8 @@ class Attributor:
             seen = self._seen_names[name]
         title = title_of(noun_phrase)
         role = next((
-            p for p in self.people if p.described and title and description_key(p.name) == title.lower()
+            # "A Waterford judge" too: the description's last word is the title.
+            p for p in self.people if p.described and title and description_key(p.name).split()[-1:] == [title.lower()]
         ), None) if name and " " in name else None
         if role:
             # "the mayor" quoted earlier, now "Mayor Ana Ruiz": one person, known from here on by name.
