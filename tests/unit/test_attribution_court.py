@@ -3,25 +3,11 @@ articles): one test per rule, each on a small made-up fixture that the rules bef
 
 from __future__ import annotations
 
-from audiobook.extract import extract
-from audiobook.script.build import build_script
-
-
-def _quotes(paragraphs: str, headline: str = "A headline here") -> list[tuple[str, str | None, str]]:
-    script = build_script(extract(f"{headline}\n\nA standfirst sentence for the story.\n\n{paragraphs}\n"))
-    names = {speaker.id: speaker.name for speaker in script.speakers}
-    return [
-        (segment.text, names.get(segment.speaker), segment.basis)
-        for segment in script.segments if segment.role == "quote"
-    ]
-
-
-def _speakers(paragraphs: str, headline: str = "A headline here") -> list[str | None]:
-    return [speaker for _, speaker, _ in _quotes(paragraphs, headline)]
+from ..helpers import quotes_in, speakers_in
 
 
 def test_a_quote_paragraph_after_indirect_speech_goes_on_in_the_reported_speakers_voice():
-    quotes = _quotes(
+    quotes = quotes_in(
         "Michael Dale, for the defence, said his client had owned up at the first opportunity.\n\n"
         "‘He is someone with issues who at times feels vulnerable.’"
     )
@@ -30,7 +16,7 @@ def test_a_quote_paragraph_after_indirect_speech_goes_on_in_the_reported_speaker
 
 def test_a_pronoun_reporting_indirect_speech_stands_for_whom_it_meant_where_it_stands():
     # "He" is Ravi Kapoor, not Nadia Rahman, whom the same sentence mentions after it.
-    quotes = _quotes(
+    quotes = quotes_in(
         "“The site floods,” said Ravi Kapoor.\n\n"
         "He also noted that Nadia Rahman, the owner, had been told twice.\n\n"
         "“Nobody listened.”"
@@ -42,14 +28,14 @@ def test_a_pronoun_reporting_indirect_speech_stands_for_whom_it_meant_where_it_s
 
 def test_a_quote_whose_own_cue_follows_it_still_carries_on_into_the_next_paragraph():
     # The name after the quote is its speaker's, not someone else's: the next paragraph goes on in that voice.
-    assert _speakers(
+    assert speakers_in(
         "“You struck him twice,” Judge Ann Price said in sentencing the 29-year-old.\n\n"
         "“Fortunately for you, the injury healed.”"
     ) == ["Ann Price", "Ann Price"]
 
 
 def test_a_second_speech_verb_with_no_subject_shares_the_previous_quotes_speaker():
-    quotes = _quotes(
+    quotes = quotes_in(
         "Judge Ann Price jailed him for a year. She said he had left the man ‘clearly helpless on the ground.’ "
         "and said the harm had been ‘significant.’"
     )
@@ -60,47 +46,46 @@ def test_a_second_speech_verb_with_no_subject_shares_the_previous_quotes_speaker
 
 
 def test_a_speech_verb_after_and_shares_the_sentences_subject():
-    assert _quotes("Tom Wells denied hitting the man, and said he pushed him and \"presumed\" that he fell.") == [
+    assert quotes_in("Tom Wells denied hitting the man, and said he pushed him and \"presumed\" that he fell.") == [
         ("presumed", "Tom Wells", "shared-subject"),
     ]
 
 
 def test_who_describes_someone_in_quoted_words_speaks_them():
-    assert _speakers("Judge William Gask described Wells as \"clearly a violent man\".") == ["William Gask"]
+    assert speakers_in("Judge William Gask described Wells as \"clearly a violent man\".") == ["William Gask"]
 
 
 def test_describing_needs_a_named_subject_not_a_description_met_for_the_first_time():
     # "A JUDGE has described as …": the judge is named later; a guess at a new described person is not made.
-    assert _speakers("A JUDGE has described as “extremely serious” claims made by a man in court.") == [
+    assert speakers_in("A JUDGE has described as “extremely serious” claims made by a man in court.") == [
         "an unidentified speaker",
     ]
 
 
 def test_a_relative_named_in_apposition_is_the_speaker():
-    assert _speakers("Sarah's mother, Rebecca Stone, said: “The droves of people were frightening.”") == [
+    assert speakers_in("Sarah's mother, Rebecca Stone, said: “The droves of people were frightening.”") == [
         "Rebecca Stone",
     ]
 
 
 def test_a_court_role_before_a_name_is_no_part_of_the_name():
-    assert _speakers("Prosecutor Giles Dunn said: “He was moving around the group.”") == ["Giles Dunn"]
+    assert speakers_in("Prosecutor Giles Dunn said: “He was moving around the group.”") == ["Giles Dunn"]
 
 
 def test_a_place_before_a_title_is_no_part_of_the_name():
-    assert _speakers("Eastwood Mayor Hazel Grant said: “We should be working together.”") == ["Hazel Grant"]
+    assert speakers_in("Eastwood Mayor Hazel Grant said: “We should be working together.”") == ["Hazel Grant"]
 
 
 def test_a_transcripts_legend_says_whom_its_initials_stand_for():
-    quotes = _quotes(
+    assert speakers_in(
         "She is the most talked about woman in politics this spring.\n\nPM: Peter Marsh\n\nHG: Helen Gray\n\n"
         "PM: Let me start with April. You are on holiday with your husband and the phone rings.\n\n"
         "HG: I am in the Dominican with my husband, trying to have a holiday, and the phone rings."
-    )
-    assert [speaker for _, speaker, _ in quotes] == ["Peter Marsh", "Helen Gray"]
+    ) == ["Peter Marsh", "Helen Gray"]
 
 
 def test_an_unlabelled_paragraph_after_an_answer_goes_on_with_the_answer():
-    quotes = _quotes(
+    quotes = quotes_in(
         "Q: Where did you grow up?\n\nA: In Leeds, with my aunt.\n\nShe taught me to read before school.\n\n"
         "Q: And then?\n\nA: London.",
         headline="Q&A with Dionne Hart",

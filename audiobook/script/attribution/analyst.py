@@ -178,7 +178,7 @@ def idle_seconds() -> float:
     try:
         seconds = float(value) if value else DEFAULT_IDLE
     except ValueError:
-        raise AudiobookError(f"{IDLE_VARIABLE}={value!r}: give the seconds a warm analyst waits, or 0") from None
+        seconds = float("nan")
     if not seconds >= 0:
         raise AudiobookError(f"{IDLE_VARIABLE}={value!r}: give the seconds a warm analyst waits, or 0")
     return seconds

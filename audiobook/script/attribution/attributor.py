@@ -47,7 +47,7 @@ _SIGNATURE = re.compile(
     rf"(?(dash)\s*(?:$|[,(]|\s(?:on|after|about|when|while|during|as|at|in)\b)|\s+(?:on|after|about|when|while|during)\b)")
 _SIGNATURE_REACH = 6
 # "Lee Janzen (2-over-par (72) to move to 4-over-par - 214)": a name alone, heading the quotes below it.
-_NAME_LABEL = re.compile(rf"^\s*(?P<np>{_PRINTED_NAME})\s*(?:\([^()]*(?:\([^()]*\)[^()]*)*\))?\s*$")
+_NAME_LABEL = re.compile(rf"^\s*(?P<np>{_PRINTED_NAME})\s*(?:{_PARENTHETICAL.pattern})?\s*$")
 # "“…” Roger Black on learning he will …": the name straight after the quote.
 _NAME_FIRST = re.compile(rf"^\s*[—–-]?\s*(?P<np>{_PRINTED_NAME})(?=\s*(?:$|,|\s(?:on|after|about|when|while)\b))")
 # Titles used with a first name: "Sir Stuart" for Sir Stuart Rose.
@@ -828,8 +828,10 @@ class Attributor:
 def _subjects_again(narration: str, events: list[tuple[float, str, str]]) -> list[tuple[float, str, str]]:
     """The subject of each sentence with a named object ("Harlow accused Mendes of …", "Okafor told Doyle"), met
     again at the sentence's end: a pronoun inside the sentence may mean the object, one after it the subject."""
-    ends = [match.end() for match in sentence_breaks(narration)] + [len(narration)]
     named = sorted(event for event in events if event[1] in ("seen", "known", "titled"))
+    if len(named) < 2:
+        return []  # no subject and object to tell apart
+    ends = [match.end() for match in sentence_breaks(narration)] + [len(narration)]
     again = []
     for position, _, _ in named:
         verb = re.search(r"\b([a-z]+)\s+$", narration[max(0, int(position) - 40): int(position)])

@@ -58,7 +58,7 @@ class Analysis:
     """Names of places, dates, events and works ("Florence Close", "Malvern Hills", "Wednesday"): never a speaker."""
     first_names: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """What the first-name list says of each capitalised word of the text (codes, or none): the rules ask it
-    of many words, and reading the whole list took a render 0.25 s; the analyst has it read already."""
+    of many words, and reading the whole list took a render 0.15 s; the analyst has it read already."""
 
 
 # What the rules have to go on when nothing is analysed: a draft script, whose narration is already final.
