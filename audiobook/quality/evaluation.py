@@ -77,7 +77,7 @@ def score(document: dict[str, Any], gold: dict[str, Any]) -> Scores:
         found += 1
         speaker = speakers.get(segments[match]["speaker"])
         voiced_as.setdefault(entry["speaker"], set()).add(speaker["id"] if speaker else None)
-        right = bool(speaker and _same_person(speaker, entry["speaker"]))
+        right = bool(speaker and _same_person(speaker, entry["speaker"], gold.get("speakers", [])))
         unidentified = not right and (not speaker or speaker["name"] == UNIDENTIFIED)
         outcomes.append((segments[match].get("basis", ""), "right" if right else "unidentified" if unidentified else "wrong"))
         if right:
@@ -103,7 +103,7 @@ def score(document: dict[str, Any], gold: dict[str, Any]) -> Scores:
         if gold_speaker["gender"] == "unknown":
             continue
         genders_known += 1
-        ours = next((s for s in speakers.values() if _same_person(s, gold_speaker["name"])), None)
+        ours = next((s for s in speakers.values() if _same_person(s, gold_speaker["name"], gold["speakers"])), None)
         if ours and ours["gender"] == gold_speaker["gender"]:
             genders_right += 1
         else:
@@ -191,15 +191,24 @@ def _is_gold_quote(segment: dict, gold: dict) -> bool:
     return any(_overlap(words, normalise_for_match(entry["text"])) >= 0.8 for entry in gold["quotes"])
 
 
-def _same_person(speaker: dict, gold_name: str) -> bool:
+def _same_person(speaker: dict, gold_name: str, gold_speakers: list[dict]) -> bool:
     names = [speaker["name"], *speaker.get("aliases", [])]
     wanted = normalise_for_match(gold_name)
-    return normalise_for_match(speaker["name"]) == wanted or (
+    ours = normalise_for_match(speaker["name"])
+    return ours == wanted or ours in _own_aliases(gold_name, gold_speakers) or (
         # "a teacher from Stepanakert" and "the teacher from Stepanakert" name the same person.
         wanted.split()[0] in {"a", "an", "the"} and any(
             normalise_for_match(name).split()[1:] == wanted.split()[1:] for name in names
         )
     )
+
+
+def _own_aliases(gold_name: str, gold_speakers: list[dict]) -> set[str]:
+    """What the key says the person is also called ('Judge Bozarth' for 'Bozarth'), less what it also calls another."""
+    def aliases(entry: dict) -> set[str]:
+        return {normalise_for_match(alias) for alias in entry.get("aliases", [])}
+    own = set().union(*(aliases(entry) for entry in gold_speakers if entry["name"] == gold_name))
+    return own.difference(*(aliases(entry) for entry in gold_speakers if entry["name"] != gold_name))
 
 
 def _story_silenced(document: dict[str, Any], gold: dict[str, Any]) -> list[str]:
