@@ -17,7 +17,7 @@ from audiobook.extract.dates import parse_date
 from audiobook.errors import InputError
 from audiobook.extract.lines import Line, Metadata
 from audiobook.model import Article, Block
-from audiobook.script.quotes import QUOTE_OPENERS, normalise_for_match
+from audiobook.script.quotes import QUOTE_OPENERS, normalise_for_match, single_marks
 
 # Credit forms papers print at the end of a caption, most specific first.
 _CREDIT_PATTERNS = [
@@ -41,7 +41,10 @@ _LOOK_AHEAD = 4
 
 def structure(lines: list[Line], metadata: Metadata, label: str) -> Article:
     """Decide what each line is, and assemble the Article."""
-    lines = [classify_caption(line) for line in _labelled_captions([line for line in lines if line.text.strip()])]
+    lines = [
+        classify_caption(replace(line, text=single_marks(line.text)))
+        for line in _labelled_captions([line for line in lines if line.text.strip()])
+    ]
     if not lines:
         raise InputError(f"{label}: no text to read")
     lines = _drop_caption_duplicates(lines)

@@ -33,7 +33,8 @@ def build_script(article: Article, cache_folder: Path | None = None, analysis: A
         analysis=analysis if analysis is not None else analyse(texts, cache_folder),
     )
     spoken_by: list[tuple[Segment, Person | None]] = []
-    paragraphs = [block.text if block.kind == "paragraph" else "" for block in article.blocks]
+    # A quote collection may sign its quotations with a line read as a heading ("Great Britain coach, Brian Noble").
+    paragraphs = [block.text if block.kind in ("paragraph", "heading") else "" for block in article.blocks]
     for index, block in enumerate(article.blocks):
         if block.kind == "paragraph":
             spoken_by.extend(_paragraph_segments(block.text, index, attributor, paragraphs[index + 1:]))

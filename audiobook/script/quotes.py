@@ -12,6 +12,8 @@ _CLOSERS = {"“": "”\"", "\"": "\"”", "‘": "’'", "'": "'’", "«": "»
 _SINGLE = "‘'"
 _OPEN_CONTEXT = set(" \t([{—–-/:") | set(QUOTE_OPENERS)
 # "the ’50s", "’tis": a mark before digits or a clipped word is an apostrophe.
+# Straight '' opens where a word may start, and closes elsewhere.
+_DOUBLED_OPENER, _DOUBLED_CLOSER = re.compile(r"‘‘|``|(?:^|(?<=[\s(\[]))''"), re.compile(r"’’|''")
 _ELISION = re.compile(r"(\d\d?s?\b|tis\b|twas\b|em\b|n\b|cause\b)", re.IGNORECASE)
 
 
@@ -24,6 +26,11 @@ class Span:
     opener: str
     closed: bool
     """False when the paragraph ends inside the quote (it continues in the next paragraph)."""
+
+
+def single_marks(text: str) -> str:
+    """‘‘…’’ and ``…'' as “…”: some papers print a double quotation mark as two single ones."""
+    return _DOUBLED_CLOSER.sub("”", _DOUBLED_OPENER.sub("“", text))
 
 
 def find_spans(text: str) -> list[Span]:

@@ -7,6 +7,7 @@ recency, so that "she continued" or "the teacher said" finds the right person.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -19,7 +20,7 @@ from audiobook.script.attribution.cues import (
 )
 from audiobook.script.attribution.lexicon import (
     EPITHET, INTERVIEWEE, LISTENER_VERBS, NAME_PARTICLES, NAME_PREFIXES, NAMING_VERB, OBJECT_VERBS, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, ORGANISATION_REFERENCE, PARTICIPLE,
-    REPORTING_VERB, SPEECH_VERB, SPEECH_VERBS, TITLED_NAME,
+    REPORTING_VERB, SPEECH_VERB, SPEECH_VERBS, TITLED_NAME, spelled_out,
 )
 from audiobook.script.attribution.people import Person, SeenName, could_be_he_or_she, learn_gender, surname_index
 from audiobook.script.attribution.syntax import Analysis
@@ -45,11 +46,17 @@ _PRINTED_NAME = rf"{NAME_WORD}(?:\s+(?:(?:{'|'.join(NAME_PARTICLES)})\s+)?{NAME_
 _SIGNATURE = re.compile(
     rf"^\s*(?:(?P<dash>[—–-]{{1,2}})\s*)?(?:[\w’'.&-]+\s+){{0,10}}?(?P<np>{_PRINTED_NAME})"
     rf"(?(dash)\s*(?:$|[,(]|\s(?:on|after|about|when|while|during|as|at|in)\b)|\s+(?:on|after|about|when|while|during)\b)")
+# "Great Britain coach, Brian Noble" and "Great Britain stand-off, Danny McGuire, on that video decision":
+# a role, a comma, the name, on a line of their own below the quotation.
+_ROLE_THEN_NAME = re.compile(
+    rf"^\s*(?:[\w’'.&-]+\s+){{0,6}}?[\w’'.&-]+,\s+(?P<np>{_PRINTED_NAME})\s*(?:$|,\s*(?:on|after|about|when|while|during)\b)")
 _SIGNATURE_REACH = 6
 # "Lee Janzen (2-over-par (72) to move to 4-over-par - 214)": a name alone, heading the quotes below it.
 _NAME_LABEL = re.compile(rf"^\s*(?P<np>{_PRINTED_NAME})\s*(?:{_PARENTHETICAL.pattern})?\s*$")
 # "“…” Roger Black on learning he will …": the name straight after the quote.
 _NAME_FIRST = re.compile(rf"^\s*[—–-]?\s*(?P<np>{_PRINTED_NAME})(?=\s*(?:$|,|\s(?:on|after|about|when|while)\b))")
+# "will say", "would tell", "never said": words nobody has yet said, or denied saying.
+_UNSAID = re.compile(r"\b(?:will|would|could|might|may|can|should|must|never|not|n’t|n't)\s+$")
 # Titles used with a first name: "Sir Stuart" for Sir Stuart Rose.
 _FIRST_NAME_TITLES = {"Sir", "Dame"}
 # "… and said the impact had been …": a second speech verb sharing the first one's subject.
@@ -93,7 +100,7 @@ CONFIDENCE = {
     "qa-label": 0.95, "according-to": 0.9, "new-name": 0.85, "name": 0.8, "pronoun": 0.72, "sentence-before": 0.67,
     "continues-quote": 0.62, "role": 0.6, "description": 0.55, "same-paragraph": 0.45, "previous-paragraph": 0.3,
     "continues-speaker": 0.7, "continues-reported": 0.75, "shared-subject": 0.75, "continues-answer": 0.9,
-    "organisation": 0.7, "same-sentence": 0.67, "signed-below": 0.8, "name-label": 0.8, "no-cue": 0.0,
+    "organisation": 0.7, "same-sentence": 0.67, "signed-below": 0.8, "name-label": 0.8, "named-below": 0.6, "no-cue": 0.0,
 }
 UNCERTAIN = 0.7
 UNSURE = 0.5
@@ -168,9 +175,11 @@ class Attributor:
         self._labels: dict[str, Person] = {}
         """A transcript's initials and whom they stand for ('PM: Peter Mansbridge')."""
         self._open_quote: Person | None = None
+        self._quotes_lead: bool | None = None
+        """Whether the article names its speakers below their quotations; decided at its first quotation."""
         self._interviewer_name = interviewer
         self._interviewer: Person | None = None
-        self._in_interview = False
+        self._in_interview = _is_transcript(whole)
         self._seen_names: dict[str, SeenName] = {}
         self._seen_appositives: dict[str, str] = {}
         self._found_by = "name"
@@ -199,6 +208,10 @@ class Attributor:
         pieces = narration_pieces(text, spans)
         # "(on today's round) “…”": a quote collection's note of what was asked names nobody.
         all_quotation = not _PARENTHETICAL.sub("", "".join(pieces)).strip(" ,.;:—–-…")
+        if self._quotes_lead is None and spans:
+            # An article whose first quotation stands alone, with nobody before it to have said it, names
+            # its speakers below their words.
+            self._quotes_lead = all_quotation and not (continuing or introduced or self._quoted_last or self._reported_last)
         self._note_mentions(pieces[0])
         speakers: list[Person | None] = []
         bases: list[str] = []
@@ -212,8 +225,8 @@ class Attributor:
                 basis = f"cue-before:{self._found_by}"
             elif index == 0 and continuing:
                 speaker, basis = continuing, "continues-quote"
-            elif index == 0 and all_quotation and (speaker := self._signed_below(following)):
-                basis = "signed-below"
+            elif index == 0 and all_quotation and (signed := self._signed_below(following)):
+                speaker, basis = signed
             elif index == 0 and introduced and not _PARENTHETICAL.sub("", before).strip():
                 speaker, basis = introduced
             elif speaker := self._elided_subject(before, speakers[-1] if speakers else None):
@@ -256,21 +269,37 @@ class Attributor:
                 self._open_quote = result[-1].speaker
         return result
 
-    def _signed_below(self, following: Sequence[str]) -> Person | None:
+    def _signed_below(self, following: Sequence[str]) -> tuple[Person, str] | None:
         """Who signs a quotation in the first paragraph after it (and its other paragraphs): '– Japan coach Akira
-        Nishino on …', 'Novak Djokovic after beating …'."""
+        Nishino on …', 'Novak Djokovic after beating …', 'Great Britain coach, Brian Noble'; and how."""
         for text in following[:_SIGNATURE_REACH]:
-            if text.lstrip()[:1] in _QUOTE_MARKS + "‘'":
-                continue  # more of the quotation
-            signature = _SIGNATURE.match(text)
-            if signature and len(text) < 400 and not any(mark in text for mark in _QUOTE_MARKS) \
-                    and self._may_speak_on(signature.group("np")):
-                return self._resolve(signature.group("np"), None)
+            if not text.strip() or text.lstrip()[0] in _QUOTE_MARKS + "‘'":
+                continue  # more of the quotation, or a caption between
+            if any(mark in text for mark in _QUOTE_MARKS) or len(text) >= 400:
+                return None
+            signature = _SIGNATURE.match(text) or _ROLE_THEN_NAME.match(text)
+            if signature and self._may_speak_on(signature.group("np")) and (
+                    signer := self._resolve(signature.group("np"), None)):
+                return signer, "signed-below"
+            # Where quotations lead ("“…”" then "Goalkeeper Stephen O'Keeffe echoed Shanahan's sentiments."),
+            # the one person the narration below names is whose words they were.
+            # "Charles Howell III (Even-par (70) …)" heads the quotations below it, not those above.
+            if self._quotes_lead and not _NAME_LABEL.match(text) and len(named := self._people_named_in(text)) == 1 and (
+                    person := self._resolve(named.pop(), None)):
+                return person, "named-below"
             return None
         return None
 
+    def _people_named_in(self, text: str) -> set[str]:
+        """The full names of people in a narration, each once ('Stephen O'Keeffe' within 'Goalkeeper Stephen O'Keeffe')."""
+        named = {
+            name for name in self.full_names
+            if re.search(rf"\b{re.escape(name)}\b", text) and name not in self._not_people and could_be_personal_name(name, "")
+        }
+        return {name for name in named if not any(name != other and name in other for other in named)}
+
     def _interview_turn(self, text: str) -> AttributedSpan | None:
-        """'Q: …' is the interviewer; once an interview has begun, 'Name: …' is that person's answer."""
+        """'Q: …' is the interviewer; once an interview has begun, or in a transcript, 'Name: …' is that person's turn."""
         match = _QA_LABEL.match(text) or _TURN_LABEL.match(text)
         if not match:
             return None
@@ -406,6 +435,8 @@ class Attributor:
         # The verb nearest the quote governs it: in "Ortiz said his coach told him “you're next”" the coach speaks.
         for match in reversed(list(SPEECH_VERB.finditer(clause))):
             left = clause[: match.start()]
+            if _UNSAID.search(left):
+                continue  # "Michaud countered that the governor will say “anything …”": said by the one who countered
             if left.strip(" ,"):
                 if speaker := self._subject(left):
                     return speaker
@@ -604,7 +635,7 @@ class Attributor:
         noun = re.compile(rf"\b{re.escape(match.group(1))}\b", re.IGNORECASE)
         if titled := next((
             person for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True)
-            if not person.described and any(noun.search(alias) for alias in person.aliases)
+            if not person.described and any(noun.search(spelled_out(alias)) for alias in person.aliases)
         ), None):
             return titled
         person = next((
@@ -852,6 +883,16 @@ def _could_be_first_name(word: str) -> bool:
 def _leading_description(text: str) -> str | None:
     match = INTERVIEWEE.match(text.strip())
     return match.group(1) if match else None
+
+
+def _is_transcript(whole: str) -> bool:
+    """'Braviere: …' / 'Samuels: …' from the first paragraph: an interview printed as a transcript, whose
+    turns are labelled with names, two or more of them each more than once."""
+    labels = Counter(
+        match.group("label") for line in whole.splitlines()
+        if (match := _TURN_LABEL.match(line.strip())) and match.group("label").lower() not in NOT_SPEAKER_LABELS
+    )
+    return sum(1 for count in labels.values() if count >= 2) >= 2
 
 
 def _cue_follows(text: str, span: Span) -> bool:

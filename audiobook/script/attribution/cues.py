@@ -7,8 +7,8 @@ import re
 
 from audiobook.names import first_name_genders
 from audiobook.script.attribution.lexicon import (
-    ABBREVIATIONS, NAME_PARTICLES, NAME_PREFIXES, NOT_FIRST_NAMES, NOT_ROLE_WORDS, PLACE_AND_BODY_WORDS, ROLE_WORDS, SPEECH_VERBS,
-    STREET_WORDS, TITLE_PATTERN,
+    ABBREVIATIONS, NAME_PARTICLES, NAME_PREFIXES, NOT_FIRST_NAMES, NOT_ROLE_WORDS, PLACE_AND_BODY_WORDS, ROLE_WORDS,
+    SENTENCE_OPENER, SPEECH_VERBS, STREET_WORDS, TITLE_PATTERN,
 )
 from audiobook.script.quotes import Span
 
@@ -19,7 +19,9 @@ SENTENCE_BREAK = re.compile(r"[.!?…](?:\s|$)")
 CLAUSE_REACH = 600
 # Capitalised words of two letters or more ("Course I" is no name), "McMahon" and "O’Neill" too; a hyphen
 # only between capitalised parts ("Smith-Jones", not "Michelin-starred"); never the possessive 's ("Price's").
-NAME_WORD = r"(?:[A-Z][’'])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)*"
+# Capitals and small letters with their accents too: "Fianna Fáil", "José Sánchez", "Łukasz Piszczek".
+_UPPER, _LOWER = "A-ZÀ-ÖØ-ÞĀ-Ž", "a-zß-öø-ÿĀ-ž"
+NAME_WORD = rf"(?:[{_UPPER}][’'])?[{_UPPER}][{_LOWER}]+(?:[{_UPPER}][{_LOWER}]+)?(?:-[{_UPPER}][{_LOWER}]+)*"
 # A name never runs across a line break ("… a grant\nCllr Hartigan said").
 FULL_NAME = re.compile(rf"\b{NAME_WORD}(?:[ \t]+{NAME_WORD}){{1,2}}\b")
 RELATIVE = re.compile(r"^(who|whom|whose|which|where|when)\b", re.IGNORECASE)
@@ -108,8 +110,10 @@ def subject_phrase(left: str) -> tuple[str, str | None] | None:
         else:
             left = left[:-1]  # "However, Sgt Donal Cronin, said": the subject, set off by commas
     # A subject starts after the previous clause: punctuation, a conjunction, or another speech verb ("said his coach").
-    noun_phrase = re.split(rf"[,;:()]|\band\b|\bthat\b|\bbut\b|\b(?:{SPEECH_VERBS})\b", left)[-1].strip()
-    noun_phrase = re.sub(r"^(?:But|And|Yet|So)\s+", "", noun_phrase)  # "But Coun Beck said"
+    noun_phrase = re.split(
+        rf"[,;:()]|\b(?:and|that|but|which|where|when|while|because|after|before|as|if|since)\b|\b(?:{SPEECH_VERBS})\b", left,
+    )[-1].strip()
+    noun_phrase = SENTENCE_OPENER.sub("", noun_phrase)  # "But Coun Beck said", "Previously Epic has said"
     if not looks_like_speaker(noun_phrase):
         return None
     # "Stuart and Stephanie Kempton said in a statement": a couple, or two names, speaking together.

@@ -23,7 +23,7 @@ REPORTING_VERB = re.compile(rf"(?<![\w-])({SPEECH_VERBS}|{'|'.join(_DATA['charac
 NAMING_VERB = re.compile(rf"\b({'|'.join(_DATA['naming_verbs'])})\b(?!\s+(?:off|for|on|in|up|out|back)\b)")
 LISTENER_VERBS = _words("listener_verbs")
 NOT_SPEAKER_LABELS = _words("not_speaker_labels")
-NOT_FIRST_NAMES = _words("not_first_names")
+NOT_FIRST_NAMES = _words("not_first_names") | _words("sentence_openers")
 PLACE_AND_BODY_WORDS = _words("place_and_body_words")
 STREET_WORDS = _words("street_words")
 ABBREVIATIONS = _words("abbreviations")
@@ -33,6 +33,13 @@ MALE_WORDS = _words("male_words")
 NOT_ROLE_WORDS = _words("not_role_words")
 NAME_PARTICLES = tuple(_DATA["name_particles"])
 OBJECT_VERBS = _words("object_verbs")
+_ABBREVIATED_TITLE = re.compile(rf"(?<!\w)({'|'.join(map(re.escape, sorted(_DATA['title_abbreviations'], key=len, reverse=True)))})(?!\w)")
+
+
+def spelled_out(name: str) -> str:
+    """'Governor Katie Hobbs' for 'Gov. Katie Hobbs': the title as the role word a later cue uses."""
+    return _ABBREVIATED_TITLE.sub(lambda match: _DATA["title_abbreviations"][match.group(1)], name)
+SENTENCE_OPENER = re.compile(rf"^(?:{'|'.join(_DATA['sentence_openers'])}),?\s+")
 
 # Words that stand before a surname without being part of it: titles and roles ("Cllr Hartigan", "Fire Chief Ruiz").
 NAME_PREFIXES = frozenset(_DATA["titles"]) | ROLE_WORDS

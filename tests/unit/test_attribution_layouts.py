@@ -1,0 +1,122 @@
+"""Layouts and name forms met on 21 fresh articles (issue 10, helpers fresh-court, fresh-council and
+fresh-mixed): quotations signed below them, transcripts labelled with names, doubled marks, accented
+names, abbreviated titles. One test per rule, each on a small made-up fixture read with the real
+language model, each failing on the code before its rule."""
+
+from __future__ import annotations
+
+from audiobook.script.quotes import find_spans, single_marks
+
+from ..helpers import quotes_in, speakers_in
+
+
+def test_a_quotation_signed_with_a_role_a_comma_and_a_name_is_that_persons():
+    quotes = quotes_in(
+        "“We lacked a bit of patience in the second half.\n\n"
+        "“But there are plenty of positives to take.”\n\n"
+        "Ireland coach, Declan Moran\n\n"
+        "“It was a tough game and we are happy with two points.”\n\n"
+        "Wales captain, Rhys Powell, on the decisive try"
+    )
+    assert [speaker for _, speaker, _ in quotes] == ["Declan Moran", "Declan Moran", "Rhys Powell"]
+    assert quotes[0][2] == "signed-below"
+
+
+def test_where_quotations_lead_the_one_person_the_narration_below_names_said_them():
+    quotes = quotes_in(
+        "\"It was no goal, and it cost us a point. But I'm proud of the lads.\"\n\n"
+        "Selector Dara Quinlan isn't dwelling on the disputed goal.\n\n"
+        "\"It's a little sore, that's all. It will be grand in a few days.\"\n\n"
+        "A knee injury brought Tomás Lennon's afternoon to an early end."
+    )
+    assert [(speaker, basis) for _, speaker, basis in quotes] == [
+        ("Dara Quinlan", "named-below"), ("Tomás Lennon", "named-below"),
+    ]
+
+
+def test_a_name_heading_the_quotations_below_it_does_not_sign_those_above():
+    assert speakers_in(
+        "Martin Grady (two under par)\n\n"
+        "(on his round) \"I hit the ball well and did not score.\"\n\n"
+        "(on the leader) \"He is playing great golf this week.\"\n\n"
+        "Owen Castell (level par)\n\n"
+        "(on the course) \"You never know out here.\""
+    )[1] != "Owen Castell"
+
+
+def test_an_interview_printed_as_a_transcript_labelled_with_surnames_from_its_first_turn():
+    quotes = quotes_in(
+        "Hollis: Coach, there are four teams within a game of first place. How tough will it be?\n\n"
+        "Dempsey: We are not worrying about tie-breakers. We just need to finish strong.\n\n"
+        "Hollis: Which team would you rather see win on Thursday?\n\n"
+        "Dempsey: Tech winning that one would suit us best.",
+        headline="A sit-down with coach Rick Dempsey",
+    )
+    assert [(speaker, basis) for _, speaker, basis in quotes] == [
+        ("Hollis", "qa-label"), ("Rick Dempsey", "qa-label"), ("Hollis", "qa-label"), ("Rick Dempsey", "qa-label"),
+    ]
+
+
+def test_doubled_single_marks_are_one_double_mark():
+    assert single_marks("‘‘Community work is not just for the unemployed,’’ the judge said.") == (
+        "“Community work is not just for the unemployed,” the judge said.")
+    text = single_marks("''On or around August 4, we found the breach,'' it said, and ''we regret it''.")
+    assert [text[span.start:span.end] for span in find_spans(text)] == [
+        "On or around August 4, we found the breach,", "we regret it"]
+
+
+def test_a_judge_quoted_between_doubled_single_marks_is_the_judge():
+    assert speakers_in(
+        "Judge Gerald Lynch said the department was deciding the sentence.\n\n"
+        "‘‘Community work is not just for unemployed people,’’ the judge said."
+    ) == ["Gerald Lynch"]
+
+
+def test_an_adverb_opening_the_sentence_is_no_part_of_the_speakers_name():
+    assert speakers_in(
+        "Samsung said the complaint was baseless.\n\n"
+        "Previously Oxfam has said: “The firm is misleading its customers.”"
+    ) == ["Oxfam"]
+
+
+def test_the_subject_after_which_is_the_speaker():
+    assert speakers_in(
+        "The court was shown footage which Mr Guerin said to Garda Cooke “gives the lie to your evidence”.",
+    ) == ["Mr Guerin"]
+
+
+def test_an_accented_name_is_a_name_a_later_pronoun_may_stand_for():
+    assert speakers_in(
+        "José Sánchez spoke to reporters after the vote.\n\n"
+        "“We will fight this decision,” he said."
+    ) == ["José Sánchez"]
+
+
+def test_a_word_describing_the_person_is_no_first_name():
+    speakers = speakers_in(
+        "Veteran Fianna Fáil councillor Paddy Bracken objected to the remark.\n\n"
+        "“I resent that. I am proud of my party,” he said."
+    )
+    assert len(speakers) == 1 and not speakers[0].startswith("Veteran")
+
+
+def test_the_governor_is_the_person_titled_gov():
+    assert speakers_in(
+        "The House will not work with the Senate and Gov. Katie Hobbs on a budget.\n\n"
+        "“The House will not be forced into a deal,” House Speaker Steve Montenegro said.\n\n"
+        "“I remain committed to talks,” the governor said in a statement."
+    ) == ["Steve Montenegro", "Katie Hobbs"]
+
+
+def test_councillor_shortened_to_cr_is_a_title():
+    assert speakers_in(
+        "At the meeting, Cr Alan Hill criticised the mayor's budget.\n\n"
+        "“It was a train wreck,” Cr Hill said."
+    ) == ["Alan Hill"]
+
+
+def test_words_someone_will_say_are_the_words_of_whoever_predicts_it():
+    assert speakers_in(
+        "Republican Gov. Paul Lane faced Democrat Mike Mercer in the debate.\n\n"
+        "Mercer countered that the outspoken governor will say “anything, whether it’s factual or not.”"
+    ) == ["Mike Mercer"]
