@@ -35,6 +35,8 @@ _IMAGE_SOURCE = re.compile(r"^(?:image|picture|photo) source,\s*(.+)$", re.IGNOR
 _IMAGE_CAPTION = re.compile(r"^(?:image|media|picture) caption,\s*(.+)$", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?:;…”\"’)\]]\s*$")
 _MARKUP_HEADING = re.compile(r"^#{1,6}\s+")
+# A sentence's end, not a quotation's: "… at an inquest." or "… “We are very sorry”." but not "‘Arrogant council …’".
+_FULL_STOP = re.compile(r"[.!?…][”\"’)\]]*\s*$")
 # How far above the headline page furniture reaches: a menu, a section name, a notice or two.
 _LOOK_AHEAD = 4
 
@@ -64,14 +66,24 @@ def structure(lines: list[Line], metadata: Metadata, label: str) -> Article:
     if index >= len(lines):
         raise InputError(f"{label}: only photo captions, no article text")
 
+    title_blocks: list[Block] = []
     if metadata.title:
         title = metadata.title
         if normalise_for_match(lines[index].text) == normalise_for_match(title):
             index += 1
+        title_blocks.append(Block("title", title))
+    elif _is_lede(lines[index]):
+        # Text scraped from below the headline begins with the story: it is read as story, and the episode is
+        # named by its first words, not read twice.
+        title = _first_words(lines[index].text)
     else:
         title = _MARKUP_HEADING.sub("", lines[index].text)
+        title_blocks.append(Block("title", title))
         index += 1
-    header, index = _header(lines, index, metadata, neighbourhood)
+    if title_blocks:
+        header, index = _header(lines, index, metadata, neighbourhood)
+    else:
+        header = _Header((), (), (), None, metadata.date, metadata.byline)
     body_start, body_end = index, len(lines)
     trailing: list[Block] = []
     while body_end > body_start and _ends_the_page(
@@ -83,13 +95,25 @@ def structure(lines: list[Line], metadata: Metadata, label: str) -> Article:
         raise InputError(f"{label}: no paragraphs of article text after the title")
 
     blocks = [
-        *leading_chrome, Block("title", title), *header.blocks, *header.chrome, *leading_captions, *header.captions,
+        *leading_chrome, *title_blocks, *header.blocks, *header.chrome, *leading_captions, *header.captions,
         *_body_blocks(lines, body_start, body_end, neighbourhood), *trailing,
     ]
     return Article(
         title=title, blocks=tuple(blocks), subtitle=header.subtitle, date=header.date, byline=header.byline,
         publication=metadata.publication, source_url=metadata.url,
     )
+
+
+def _is_lede(line: Line) -> bool:
+    """A first line that is a story's opening sentence, not a headline: a headline does not end as a sentence
+    ends, unless it is a short one."""
+    return line.hint == "text" and bool(_FULL_STOP.search(line.text)) and (
+        len(line.text.split()) >= 14 or line.text[0] in QUOTE_OPENERS)
+
+
+def _first_words(text: str, count: int = 10) -> str:
+    words = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0].split()
+    return " ".join(words[:count]).rstrip(",;:") + ("…" if len(words) > count else "")
 
 
 def _labelled_captions(lines: list[Line]) -> list[Line]:

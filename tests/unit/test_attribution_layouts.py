@@ -120,3 +120,67 @@ def test_words_someone_will_say_are_the_words_of_whoever_predicts_it():
         "Republican Gov. Paul Lane faced Democrat Mike Mercer in the debate.\n\n"
         "Mercer countered that the outspoken governor will say “anything, whether it’s factual or not.”"
     ) == ["Mike Mercer"]
+
+
+def test_words_branded_by_someone_are_that_persons():
+    assert speakers_in(
+        "Council leader Kevin Hart has apologised for his comments, which were branded “demeaning insulting "
+        "remarks” by the opposition leader Vic Pritchard."
+    ) == ["Vic Pritchard"]
+
+
+def test_text_that_begins_with_the_story_reads_its_first_sentence_as_story():
+    from audiobook.extract import extract
+
+    article = extract(
+        "“Words fail me, they really do,” a coroner told the family of a teenager at an inquest on Tuesday.\n\n"
+        "The boy, 14, was found at his home on Christmas Eve.\n"
+    )
+    assert article.title == "“Words fail me, they really do,” a coroner told the…"
+    assert [block.kind for block in article.blocks] == ["paragraph", "paragraph"]
+    assert speakers_in(
+        "“Words fail me, they really do,” a coroner told the family of a teenager at an inquest on Tuesday.",
+        headline="A coroner said on Tuesday that the death of a schoolboy in his home was a tragedy for all.",
+    ) == ["a coroner"]
+
+
+def test_a_headline_in_quotation_marks_is_still_a_headline():
+    from audiobook.extract import extract
+
+    assert extract("‘Arrogant council is not listening to us’\n\nA standfirst.\n\nA resident said so.\n").title == (
+        "‘Arrogant council is not listening to us’")
+
+
+def test_a_dateline_is_no_part_of_the_speakers_name():
+    assert speakers_in(
+        "San Francisco — Tesla CEO Elon Musk says building 5,000 cars a week by June is “quite likely”."
+    ) == ["Elon Musk"]
+
+
+def test_a_he_is_not_someone_whose_first_name_says_she_is_a_woman():
+    assert speakers_in(
+        "Retired teacher David Hackney crashed his car on the B4364 in September.\n\n"
+        "Prosecutor Victoria Maher told the court that he was taken to hospital for treatment.\n\n"
+        "She said the crash happened at 1pm.\n\n"
+        "\"He was taken to hospital and then had a lower reading. He made a full admission.\"\n\n"
+        "Hackney, of Wheathill, pleaded guilty and represented himself in court.\n\n"
+        "He told the court that his life had changed.\n\n"
+        "“I have stopped drinking almost entirely,” he said."
+    ) == ["Victoria Maher", "David Hackney"]
+
+
+def test_a_pronoun_never_stands_for_an_unidentified_speaker():
+    assert speakers_in(
+        "TikTok is slamming what it calls a “politically motivated” ban.\n\n"
+        "House Speaker Nancy Pelosi on Friday announced that she supports the ban."
+    ) != ["Nancy Pelosi"]
+
+
+def test_a_name_the_model_took_for_a_place_still_speaks_when_it_starts_with_a_first_name():
+    from audiobook.script.attribution import Attributor
+    from audiobook.script.attribution.syntax import Analysis
+
+    text = "“We were never asked what we wanted,” said Amara Okafor, a nurse who has lived in the town for years."
+    taken_for_a_place = Analysis(people=(), organisations=(), not_people=("Amara Okafor",))
+    [quote] = Attributor(whole=text, analysis=taken_for_a_place).paragraph(text)
+    assert quote.speaker is not None and quote.speaker.name == "Amara Okafor"

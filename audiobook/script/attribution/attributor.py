@@ -20,6 +20,7 @@ from audiobook.script.attribution.cues import (
 )
 from audiobook.script.attribution.lexicon import (
     EPITHET, INTERVIEWEE, LISTENER_VERBS, NAME_PARTICLES, NAME_PREFIXES, NAMING_VERB, OBJECT_VERBS, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, ORGANISATION_REFERENCE, PARTICIPLE,
+    PASSIVE_NAMING,
     REPORTING_VERB, SPEECH_VERB, SPEECH_VERBS, TITLED_NAME, spelled_out,
 )
 from audiobook.script.attribution.people import Person, SeenName, could_be_he_or_she, learn_gender, surname_index
@@ -55,6 +56,7 @@ _SIGNATURE_REACH = 6
 _NAME_LABEL = re.compile(rf"^\s*(?P<np>{_PRINTED_NAME})\s*(?:{_PARENTHETICAL.pattern})?\s*$")
 # "“…” Roger Black on learning he will …": the name straight after the quote.
 _NAME_FIRST = re.compile(rf"^\s*[—–-]?\s*(?P<np>{_PRINTED_NAME})(?=\s*(?:$|,|\s(?:on|after|about|when|while)\b))")
+_AGENT = re.compile(r"^[\s,]*by\s+(?P<np>[^,.;:()]{3,90}?)\s*(?:$|[,.;:(]|\s(?:at|in|on|during|after|who)\b)")
 # "will say", "would tell", "never said": words nobody has yet said, or denied saying.
 _UNSAID = re.compile(r"\b(?:will|would|could|might|may|can|should|must|never|not|n’t|n't)\s+$")
 # Titles used with a first name: "Sir Stuart" for Sir Stuart Rose.
@@ -130,11 +132,13 @@ class Attributor:
         alternatives = "|".join(re.escape(surname).replace("'", "['’]") for surname in self._surnames)
         self._surname_pattern = re.compile(rf"\b(?:{alternatives})\b") if self._surnames else None
         # What the parser took for a place or a date, and nowhere for a person or a body, never speaks.
-        # A surname it once took for a place ("Musk" beside "Elon Musk") is still a person's.
+        # A surname it once took for a place ("Musk" beside "Elon Musk") is still a person's, and so is a name
+        # that starts with a first name the list knows ("Amara Okafor", taken for a place on some machines).
         name_words = {word for name in analysis.people for word in name.split()}
         self._not_people = {
             name for name in analysis.not_people
             if name not in analysis.organisations and not set(name.split()) <= name_words
+            and not (len(name.split()) >= 2 and _first_name_gender(name) != "unknown")
         }
         # What the parser took for an organisation and never for a person ("Samsung", "Hot Press") is no "he" or
         # "she"; "it", "the company" or "the statement" stand for the one named last.
@@ -175,6 +179,7 @@ class Attributor:
         self._labels: dict[str, Person] = {}
         """A transcript's initials and whom they stand for ('PM: Peter Mansbridge')."""
         self._open_quote: Person | None = None
+        self._nobody: Person | None = None
         self._quotes_lead: bool | None = None
         """Whether the article names its speakers below their quotations; decided at its first quotation."""
         self._interviewer_name = interviewer
@@ -219,7 +224,9 @@ class Attributor:
             before = clause_before(pieces[index])
             after = clause_after(pieces[index + 1])
             basis = "no-cue"
-            if speaker := self._cue_after(after):
+            if speaker := self._passive_agent(before, after):
+                basis = f"cue-after:{self._found_by}"
+            elif speaker := self._cue_after(after):
                 basis = f"cue-after:{self._found_by}"
             elif speaker := self._cue_before(before):
                 basis = f"cue-before:{self._found_by}"
@@ -428,6 +435,16 @@ class Attributor:
             return self._resolve(noun_phrase, appositive) if looks_like_speaker(noun_phrase) else None
         return self._subject(clause[: match.start()])
 
+    def _passive_agent(self, before: str, after: str) -> Person | None:
+        """'… his comments, which were branded “demeaning insulting remarks” by the opposition leader Vic Pritchard'."""
+        if not (PASSIVE_NAMING.search(before) and (agent := _AGENT.match(after))):
+            return None
+        noun_phrase = agent.group("np")
+        if (named := re.search(rf"(?P<name>{_PRINTED_NAME})$", noun_phrase)) and named.start() > 0:
+            # "the opposition leader Vic Pritchard": the name, described by what comes before it.
+            return self._resolve(named.group("name"), noun_phrase[:named.start()].strip())
+        return self._resolve(noun_phrase, None) if looks_like_speaker(noun_phrase) else None
+
     def _cue_before(self, clause: str) -> Person | None:
         """'Smith said: “…', 'he announced on Monday that “…', 'according to Smith, “…'."""
         if according := _ACCORDING_TO.search(clause):
@@ -568,16 +585,18 @@ class Attributor:
         """
         gender = {"she": "female", "he": "male"}.get(pronoun, "unknown")
 
-        def fits(candidate_gender: Gender, singular: bool) -> bool:
+        def fits(candidate_gender: Gender, singular: bool, name: str) -> bool:
+            # "Prosecutor Victoria Maher told the court that he …": the text has not said she is a woman, her name has.
+            candidate_gender = candidate_gender if candidate_gender != "unknown" else _first_name_gender(name)
             return pronoun == "they" or candidate_gender == gender or (candidate_gender == "unknown" and singular)
 
         person = next((
             person for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True)
-            if fits(person.gender, could_be_he_or_she(person) and not person.they)
+            if fits(person.gender, could_be_he_or_she(person) and not person.they, person.name)
         ), None)
         unquoted = [
             (entry.seen_at, name) for name, entry in self._seen_names.items()
-            if fits(entry.gender, True) and not self._find(name)
+            if fits(entry.gender, True, name) and not self._find(name)
         ]
         if unquoted and max(unquoted)[0] > (person.last_seen if person else 0):
             name = max(unquoted)[1]
@@ -849,11 +868,10 @@ class Attributor:
 
     def _unidentified(self) -> Person:
         """Who speaks a quote no cue explains: still a voice apart from the narrator's, so it is heard as a quote."""
-        person = next((p for p in self.people if p.name == "an unidentified speaker"), None)
-        if person is None:
-            person = Person(name="an unidentified speaker", described=True)
-            self.people.append(person)
-        return person
+        # Kept apart from the people the text names, so no pronoun, role or name is ever resolved to it.
+        if self._nobody is None:
+            self._nobody = Person(name="an unidentified speaker", described=True)
+        return self._nobody
 
 
 def _subjects_again(narration: str, events: list[tuple[float, str, str]]) -> list[tuple[float, str, str]]:
@@ -883,6 +901,17 @@ def _could_be_first_name(word: str) -> bool:
 def _leading_description(text: str) -> str | None:
     match = INTERVIEWEE.match(text.strip())
     return match.group(1) if match else None
+
+
+def _first_name_gender(name: str) -> Gender:
+    """What a full name's first name firmly says ('female' for Victoria Maher; nothing for Jo or Sam Reid)."""
+    words = name.split()
+    codes = first_name_genders(words[0]) if len(words) >= 2 else set()
+    if codes and codes <= {"F", "1F"}:
+        return "female"
+    if codes and codes <= {"M", "1M"}:
+        return "male"
+    return "unknown"
 
 
 def _is_transcript(whole: str) -> bool:

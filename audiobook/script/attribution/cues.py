@@ -111,7 +111,7 @@ def subject_phrase(left: str) -> tuple[str, str | None] | None:
             left = left[:-1]  # "However, Sgt Donal Cronin, said": the subject, set off by commas
     # A subject starts after the previous clause: punctuation, a conjunction, or another speech verb ("said his coach").
     noun_phrase = re.split(
-        rf"[,;:()]|\b(?:and|that|but|which|where|when|while|because|after|before|as|if|since)\b|\b(?:{SPEECH_VERBS})\b", left,
+        rf"[,;:()—–]|\s-\s|\b(?:and|that|but|which|where|when|while|because|after|before|as|if|since)\b|\b(?:{SPEECH_VERBS})\b", left,
     )[-1].strip()
     noun_phrase = SENTENCE_OPENER.sub("", noun_phrase)  # "But Coun Beck said", "Previously Epic has said"
     if not looks_like_speaker(noun_phrase):

@@ -21,6 +21,8 @@ REPORTING_VERB = re.compile(rf"(?<![\w-])({SPEECH_VERBS}|{'|'.join(_DATA['charac
 # "described Williams as “…”", "branded the plan “…”": the subject puts those words on someone.
 # Not "called off", "called for": those name nobody's words.
 NAMING_VERB = re.compile(rf"\b({'|'.join(_DATA['naming_verbs'])})\b(?!\s+(?:off|for|on|in|up|out|back)\b)")
+# "… were branded “demeaning” by the opposition leader": the words of whoever comes after "by".
+PASSIVE_NAMING = re.compile(rf"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?(?:{'|'.join(_DATA['naming_verbs'])})(?:\s+as)?\s*$")
 LISTENER_VERBS = _words("listener_verbs")
 NOT_SPEAKER_LABELS = _words("not_speaker_labels")
 NOT_FIRST_NAMES = _words("not_first_names") | _words("sentence_openers")
