@@ -184,3 +184,12 @@ def test_a_name_the_model_took_for_a_place_still_speaks_when_it_starts_with_a_fi
     taken_for_a_place = Analysis(people=(), organisations=(), not_people=("Amara Okafor",))
     [quote] = Attributor(whole=text, analysis=taken_for_a_place).paragraph(text)
     assert quote.speaker is not None and quote.speaker.name == "Amara Okafor"
+
+
+def test_an_age_an_adverbial_or_a_workplace_is_no_part_of_the_speakers_name():
+    assert speakers_in(
+        "Eddie Hambly, 60, who has lived in the road for three years, added: “I am a lover of wildlife.”\n\n"
+        "Doherty again said: “You are taking advantage of the Irish language.”\n\n"
+        "McCormick at one point shot back that he wouldn't take any “preaching” from Casey.\n\n"
+        "Rahim Rahimani of Fish at Queens said: “The people need the food.”"
+    ) == ["Eddie Hambly", "Doherty", "McCormick", "Rahim Rahimani"]

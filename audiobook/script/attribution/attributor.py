@@ -907,9 +907,10 @@ def _first_name_gender(name: str) -> Gender:
     """What a full name's first name firmly says ('female' for Victoria Maher; nothing for Jo or Sam Reid)."""
     words = name.split()
     codes = first_name_genders(words[0]) if len(words) >= 2 else set()
-    if codes and codes <= {"F", "1F"}:
+    # Firmly: a woman's (or a man's) name somewhere, and nowhere a man's, a unisex name, or leaning the other way.
+    if codes & {"F", "1F"} and codes <= {"F", "1F", "?F"}:
         return "female"
-    if codes and codes <= {"M", "1M"}:
+    if codes & {"M", "1M"} and codes <= {"M", "1M", "?M"}:
         return "male"
     return "unknown"
 

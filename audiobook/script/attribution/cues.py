@@ -90,10 +90,24 @@ def _address_after(left: str) -> tuple[str, str] | None:
 _TOWN = re.compile(r"\s*[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2}\s*")
 
 
+_BEFORE_THE_VERB = re.compile(
+    r"\s+(?:also|then|later|once|simply|only|had|has|have|would|will|was|again|too|further|finally|at one point"
+    r"|at the time|at the meeting|in response|in reply|in turn|on (?:Monday|Tuesday|Wednesday|Thursday|Friday"
+    r"|Saturday|Sunday)|yesterday|today|last (?:week|month|year|night))$"
+)
+# "Rahim Rahimani of Fish at Queens": a person, then where they are from.
+_NAME_OF = re.compile(rf"^(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}})\s+(?:of|from|at)\s+(?P<where>[A-Z].*)$")
+
+
 def subject_phrase(left: str) -> tuple[str, str | None] | None:
     """('Giorgi Gogia', 'associate director …') from 'Giorgi Gogia, associate director …, ' before 'told'."""
     left = left[-CLAUSE_REACH:]
-    left = re.sub(r"\s+(also|then|later|once|simply|only|had|has|have|would|will|was)\s*$", "", left.rstrip())
+    # "Eddie Hambly, 60, who has lived …": an age before a relative clause says nothing of who speaks.
+    left = re.sub(r",\s*\d{1,3}\s*(?=,\s*(?:who|whose)\b)", "", left)
+    # "Doherty again said", "McCormick at one point shot back": what stands between the subject and its verb.
+    left = left.rstrip()
+    while (trimmed := _BEFORE_THE_VERB.sub("", left)) != left:
+        left = trimmed
     # "Jones furiously hit back": a manner adverb after a name or pronoun (not "the family").
     words = left.split()
     if len(words) >= 2 and re.fullmatch(r"[a-z]{3,}ly", words[-1]) and not DETERMINERS.match(words[-2] + " ") and (
@@ -111,9 +125,12 @@ def subject_phrase(left: str) -> tuple[str, str | None] | None:
             left = left[:-1]  # "However, Sgt Donal Cronin, said": the subject, set off by commas
     # A subject starts after the previous clause: punctuation, a conjunction, or another speech verb ("said his coach").
     noun_phrase = re.split(
-        rf"[,;:()—–]|\s-\s|\b(?:and|that|but|which|where|when|while|because|after|before|as|if|since)\b|\b(?:{SPEECH_VERBS})\b", left,
+        rf"[,;:()—–]|\s-\s|\b(?:and|that|but|which|where|when|while|because|after|before|as|if|since)\b"
+        rf"|\b(?:{SPEECH_VERBS})\b", left,
     )[-1].strip()
     noun_phrase = SENTENCE_OPENER.sub("", noun_phrase)  # "But Coun Beck said", "Previously Epic has said"
+    if (of := _NAME_OF.match(noun_phrase)) and not appositive:
+        noun_phrase, appositive = of.group("name"), of.group("where")
     if not looks_like_speaker(noun_phrase):
         return None
     # "Stuart and Stephanie Kempton said in a statement": a couple, or two names, speaking together.
