@@ -193,3 +193,17 @@ def test_an_age_an_adverbial_or_a_workplace_is_no_part_of_the_speakers_name():
         "McCormick at one point shot back that he wouldn't take any “preaching” from Casey.\n\n"
         "Rahim Rahimani of Fish at Queens said: “The people need the food.”"
     ) == ["Eddie Hambly", "Doherty", "McCormick", "Rahim Rahimani"]
+
+
+def test_the_writer_named_under_the_headline_is_no_he():
+    from audiobook.extract import extract
+    from audiobook.script.build import build_script
+
+    script = build_script(extract(
+        "Fishermen and Brexit\n\n"
+        "It was all sky and sea and salty tales but the reality is far more grim, writes Colin Drury\n\n"
+        "The harbour at Newlyn was quiet that morning.\n\n"
+        "“We’re leaving in five minutes,” he said.\n"
+    ))
+    names = {speaker.id: speaker.name for speaker in script.speakers}
+    assert [names[segment.speaker] for segment in script.segments if segment.role == "quote"] == ["an unidentified speaker"]

@@ -57,6 +57,7 @@ _NAME_LABEL = re.compile(rf"^\s*(?P<np>{_PRINTED_NAME})\s*(?:{_PARENTHETICAL.pat
 # "“…” Roger Black on learning he will …": the name straight after the quote.
 _NAME_FIRST = re.compile(rf"^\s*[—–-]?\s*(?P<np>{_PRINTED_NAME})(?=\s*(?:$|,|\s(?:on|after|about|when|while)\b))")
 _AGENT = re.compile(r"^[\s,]*by\s+(?P<np>[^,.;:()]{3,90}?)\s*(?:$|[,.;:(]|\s(?:at|in|on|during|after|who)\b)")
+_WRITER = re.compile(rf"\b(?:[Ww]rites|[Rr]eports|[Bb]y)\s+(?P<name>{_PRINTED_NAME})\s*[.,]?\s*$")
 # "will say", "would tell", "never said": words nobody has yet said, or denied saying.
 _UNSAID = re.compile(r"\b(?:will|would|could|might|may|can|should|must|never|not|n’t|n't)\s+$")
 # Titles used with a first name: "Sir Stuart" for Sir Stuart Rose.
@@ -126,6 +127,9 @@ class Attributor:
             match.group(0) for match in FULL_NAME.finditer(whole)
             if could_be_personal_name(match.group(0), whole[match.end():match.end() + 8])
         } | set(analysis.people)
+        # "…, writes Colin Drury" under the headline: who wrote the story is nobody in it a "he" stands for.
+        writers = {match.group("name") for line in about or [] for match in _WRITER.finditer(line)}
+        self.full_names -= writers
         # "Rosenior was delighted" after "Liam Rosenior" in the headline: a surname stands for its full name.
         self._surnames = surname_index(self.full_names)
         # Either apostrophe in the text: the index keys "O'Neill" for "O’Neill" too.
@@ -139,7 +143,7 @@ class Attributor:
             name for name in analysis.not_people
             if name not in analysis.organisations and not set(name.split()) <= name_words
             and not (len(name.split()) >= 2 and _first_name_gender(name) != "unknown")
-        }
+        } | writers
         # What the parser took for an organisation and never for a person ("Samsung", "Hot Press") is no "he" or
         # "she"; "it", "the company" or "the statement" stand for the one named last.
         # Each as the parser found it ("the National Weather Service"), by its bare name.
