@@ -49,7 +49,12 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
      r"|^more from\b"
      r"|\brelated (articles?|stories|coverage|content|topics|links)\b|^related\b|\bmore on (these|this) topics?\b"
      r"|^recommended\b|\bmost (viewed|read|popular|shared)\b|^(tags|topics|filed under)\b|\bclick here\b|\btap here\b"
-     r"|^special report\b|^(latest|top) (news|stories)\b|^(next|previous) (story|article|post)\b|^loading$", 1.0),
+     r"|^special report\b|^(latest|top) (news|stories)\b|^(next|previous) (story|article|post)\b|^loading$"
+     # a promoted link ("READ: Ramaphosa calls for …"), a section label printed inside the story
+     r"|^(read|also read|read also|related|watch|listen|see also|don['’]t miss)\s*:|^in other news$"
+     # where the rest of it is ("You can hear it in full above", "For the full interview, click on this link")
+     r"|\b(hear|watch|read|see|listen to) (it|this|the (full )?(interview|video|clip|conversation)) in full\b"
+     r"|\bclick on this link\b|\bfor the full (interview|video|story|report)\b", 1.0),
     # comments and reader call-outs
     (r"^\d+ (comments?|responses?|replies)( (about|on|to) [\"“‘].*)?$|^comments?:? \(?\d+\)?$|^(leave|post) a (comment|reply)\b"
      r"|\bcomments? (are|is) (posted|moderated)\b|^(have|add) your say\b|\bpowered by\b"
@@ -60,7 +65,9 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
      r"|^©|^copyright\b|\bcorrections? (policy|and clarifications)\b", 1.0),
     # phrases no story sentence uses: they hold even where a line ends as a sentence
     (r"\blicensing rights\b|\bopens? (in )?(a )?new (tab|window)\b|\ball rights reserved\b|\bour standards:"
-     r"|\btrust principles\b|\breport (a|an) (typo|error)\b|\bstory continues (below|after)\b", 2.0),
+     r"|\btrust principles\b|\breport (a|an) (typo|error)\b|\bstory continues (below|after)\b"
+     # a print edition's scan: "This article is from page 8 of the 2012-09-18 edition of The Clare People."
+     r"|\bthis (article|story) is from page \d+\b|\bOCR (mistakes|errors)\b", 2.0),
     (r"^(first )?published (in|on|by)\b|\bthis (article|story) (is|was) (more than|over) \d+"
      # when the page was put up, said the way only a page says it
      r"|^(published|updated|posted|submitted|created):?$|^(published|updated|posted|submitted)\b.{0,30}\bago$"
@@ -94,7 +101,7 @@ _DANGLING = re.compile(r"(^|\s)(by|on|in|at|under|from|of|for|with)$", re.IGNORE
 # A real word: two letters or more. A row of icons ('f t # e') has none.
 _WORD = re.compile(r"[^\W\d_]{2,}")
 # A CMS shortcode, a template tag or an HTML tag that was never rendered.
-_TEMPLATE_CODE = re.compile(r"\[\w+(\s+\w+=[^\]]*)+\]|\{\{.*?\}\}|\{%.*?%\}|</?[a-z][a-z0-9]*(\s[^>]*)?>")
+_TEMPLATE_CODE = re.compile(r"^\[[a-z]+(-[a-z]+)+\]$|\[\w+(\s+\w+=[^\]]*)+\]|\{\{.*?\}\}|\{%.*?%\}|</?[a-z][a-z0-9]*(\s[^>]*)?>")
 # A writer's name with a staff title: under another story's headline, or a template's.
 _STAFF_TITLE = re.compile(r"^[^,]{2,40}, [\w ]{0,40}\b(reporter|correspondent|editor|writer|columnist|contributor)$", re.IGNORECASE)
 # When a comment was posted: a reader's comment is signed with a date or a time.

@@ -60,6 +60,10 @@ def _silent_chrome(document: dict) -> list[str]:
     "Our Standards: The Trust Principles.",
     "Report a typo or error",
     "Sign up to our morning newsletter",
+    "READ: Islanders vote to keep the night ferry",
+    "IN OTHER NEWS",
+    "[related-posts]",
+    "For the full interview, click on this link",
 ])
 def test_words_about_the_page_silence_a_short_line_even_inside_the_story(text):
     assert is_chrome(Line(text), "body")
@@ -68,6 +72,8 @@ def test_words_about_the_page_silence_a_short_line_even_inside_the_story(text):
 @pytest.mark.parametrize("text", [
     "This article is part of Coastlines, our series on the people who live along the western shore.",
     "This reporting was funded by the Coastal Communities Journalism Fund.",
+    "This article is from page 8 of the 2012-09-18 edition of The Island Times. OCR mistakes are to be expected.",
+    "You can hear it in full above.",
     "Have you been affected by the ferry cuts? Share your story with us. Your responses, which can be anonymous, "
     "are secure as the form is encrypted and only we have access to them.",
 ])
@@ -80,6 +86,7 @@ def test_notes_and_call_outs_around_the_story_are_chrome_though_they_are_sentenc
     "The ferry company said advertising on its boats would help to cover part of the cost.",
     "Islanders were asked to donate to a fund for a new ramp, and to sign up as volunteers.",
     "The council's newsletter, posted to every house on the island, said the subscription would rise.",
+    "The skipper said you can hear the engine in full above the waves.",
 ])
 def test_a_sentence_of_story_that_uses_those_words_is_still_story(text):
     assert not is_chrome(Line(text), "body")
