@@ -47,7 +47,8 @@ def keep_script(key: str, cache_folder: Path, script: Script) -> None:
     """The script, and what the first-name list says of its speakers' first words (casting asks)."""
     entry = cache_folder / CACHE_FOLDER / f"{key}.json"
     entry.parent.mkdir(parents=True, exist_ok=True)
-    first_words = {speaker.name.split()[0] for speaker in script.speakers if speaker.name.split()}
+    # Capitalised words only: "a teacher from …" has no first name, and asking would read the whole list.
+    first_words = {word for speaker in script.speakers if (word := (speaker.name.split() or [""])[0])[:1].isupper()}
     first_names = {word.lower(): sorted(first_name_genders(word)) for word in first_words}
     write_checked(entry, json.dumps({**asdict(script), "first_names": first_names}, default=str).encode())
 

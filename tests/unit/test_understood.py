@@ -78,3 +78,17 @@ def test_recasting_an_understood_script_does_not_read_the_first_name_list(tmp_pa
     monkeypatch.setattr(names, "_first_names", lambda: pytest.fail("the whole first-name list was read"))
     again = prepare(str(SHORT), options)
     assert again.cast == first.cast
+
+
+def test_keeping_a_script_asks_the_first_name_list_only_what_the_analysis_asked(tmp_path: Path,
+                                                                                monkeypatch: pytest.MonkeyPatch):
+    """A described speaker ('a teacher from Stepanakert') has no first name to look up; asking would read the
+    whole list (0.1-0.2 s) in a render the analysis had spared it."""
+    from audiobook import names
+    from audiobook.model import Script, Speaker
+
+    monkeypatch.setattr(names, "_known", {"jenny": {"F"}})
+    monkeypatch.setattr(names, "_first_names", lambda: pytest.fail("the whole first-name list was read"))
+    speakers = (Speaker("teacher", "a teacher from Stepanakert", "female", ()), Speaker("jenny", "Jenny Paturyan", "female", ()))
+    understood.keep_script("key", tmp_path, Script("A title", (), speakers))
+    assert understood.cached_script("key", tmp_path).speakers == speakers
