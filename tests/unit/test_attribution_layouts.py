@@ -207,3 +207,9 @@ def test_the_writer_named_under_the_headline_is_no_he():
     ))
     names = {speaker.id: speaker.name for speaker in script.speakers}
     assert [names[segment.speaker] for segment in script.segments if segment.role == "quote"] == ["an unidentified speaker"]
+
+
+def test_a_name_after_words_that_describe_the_person_is_their_name():
+    assert speakers_in(
+        "“It was sheer negligence on the part of the doctors,” said an inconsolable Kausar Bano, the man’s wife."
+    ) == ["Kausar Bano"]

@@ -58,6 +58,7 @@ _NAME_LABEL = re.compile(rf"^\s*(?P<np>{_PRINTED_NAME})\s*(?:{_PARENTHETICAL.pat
 _NAME_FIRST = re.compile(rf"^\s*[—–-]?\s*(?P<np>{_PRINTED_NAME})(?=\s*(?:$|,|\s(?:on|after|about|when|while)\b))")
 _AGENT = re.compile(r"^[\s,]*by\s+(?P<np>[^,.;:()]{3,90}?)\s*(?:$|[,.;:(]|\s(?:at|in|on|during|after|who)\b)")
 _WRITER = re.compile(rf"\b(?:[Ww]rites|[Rr]eports|[Bb]y)\s+(?P<name>{_PRINTED_NAME})\s*[.,]?\s*$")
+_DESCRIBED_NAME = re.compile(rf"^(?P<description>(?:an?|the)\s+(?:[a-z][\w’'-]*\s+){{1,3}})(?P<name>{_PRINTED_NAME})$")
 # "will say", "would tell", "never said": words nobody has yet said, or denied saying.
 _UNSAID = re.compile(r"\b(?:will|would|could|might|may|can|should|must|never|not|n’t|n't)\s+$")
 # Titles used with a first name: "Sir Stuart" for Sir Stuart Rose.
@@ -557,6 +558,9 @@ class Attributor:
 
     def _resolve(self, noun_phrase: str, appositive: str | None) -> Person | None:
         noun_phrase = noun_phrase.strip(" ,.;:")
+        if described := _DESCRIBED_NAME.match(noun_phrase):
+            # "said an inconsolable Kausar Bano": the name, described.
+            noun_phrase, appositive = described.group("name"), appositive or described.group("description").strip()
         if noun_phrase.lower() in {"he", "she", "they"}:
             self._found_by = "pronoun"
             return self._pronoun(noun_phrase.lower(), speaking=True)
