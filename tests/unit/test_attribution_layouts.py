@@ -213,3 +213,9 @@ def test_a_name_after_words_that_describe_the_person_is_their_name():
     assert speakers_in(
         "“It was sheer negligence on the part of the doctors,” said an inconsolable Kausar Bano, the man’s wife."
     ) == ["Kausar Bano"]
+
+
+def test_a_name_at_the_end_of_a_headline_after_by_may_still_speak():
+    assert speakers_in(
+        "“I will not stand down,” said Martin Reilly.", headline="Council leader criticised by Martin Reilly",
+    ) == ["Martin Reilly"]

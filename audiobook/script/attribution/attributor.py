@@ -57,7 +57,8 @@ _NAME_LABEL = re.compile(rf"^\s*(?P<np>{_PRINTED_NAME})\s*(?:{_PARENTHETICAL.pat
 # "“…” Roger Black on learning he will …": the name straight after the quote.
 _NAME_FIRST = re.compile(rf"^\s*[—–-]?\s*(?P<np>{_PRINTED_NAME})(?=\s*(?:$|,|\s(?:on|after|about|when|while)\b))")
 _AGENT = re.compile(r"^[\s,]*by\s+(?P<np>[^,.;:()]{3,90}?)\s*(?:$|[,.;:(]|\s(?:at|in|on|during|after|who)\b)")
-_WRITER = re.compile(rf"\b(?:[Ww]rites|[Rr]eports|[Bb]y)\s+(?P<name>{_PRINTED_NAME})\s*[.,]?\s*$")
+# "…, writes Colin Drury", "By Colin Drury": not "Leader attacked by John Smith", who may speak below.
+_WRITER = re.compile(rf"(?:^[Bb]y\s+|\b(?:writes|reports)\s+)(?P<name>{_PRINTED_NAME})\s*[.,]?\s*$")
 _DESCRIBED_NAME = re.compile(rf"^(?P<description>(?:an?|the)\s+(?:[a-z][\w’'-]*\s+){{1,3}})(?P<name>{_PRINTED_NAME})$")
 # "will say", "would tell", "never said": words nobody has yet said, or denied saying.
 _UNSAID = re.compile(r"\b(?:will|would|could|might|may|can|should|must|never|not|n’t|n't)\s+$")
