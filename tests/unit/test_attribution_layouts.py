@@ -219,3 +219,13 @@ def test_a_name_at_the_end_of_a_headline_after_by_may_still_speak():
     assert speakers_in(
         "“I will not stand down,” said Martin Reilly.", headline="Council leader criticised by Martin Reilly",
     ) == ["Martin Reilly"]
+
+
+def test_labels_a_page_repeats_do_not_make_a_transcript():
+    assert speakers_in(
+        "Source: the council's annual report.\n\n"
+        "Watch: the vote as it happened.\n\n"
+        "“We will not close the library,” said council leader Anne Handley.\n\n"
+        "Source: the library trust.\n\n"
+        "Watch: residents at the meeting."
+    ) == ["Anne Handley"]
