@@ -86,7 +86,8 @@ _PAGE_TALK = tuple((re.compile(pattern, re.IGNORECASE), weight) for pattern, wei
 _MOST_EVIDENCE = 1.2
 
 _SENTENCE_END = re.compile(r"[.!?;…”\"’)\]]\s*$")
-_FULL_STOP = re.compile(r"[.!?…][”\"’)\]]*\s*$")
+# A sentence's end, not a quotation's: "… at an inquest." or "… “We are very sorry”." but not "‘Arrogant council …’".
+FULL_STOP = re.compile(r"[.!?…][”\"’)\]]*\s*$")
 _BULLET = re.compile(r"^[♦•●▪■►▶›»◆\-–*·]\s+")
 _MENU_SEPARATORS = re.compile(r"(\s[|·•›»]\s.*){2,}")
 _LABEL = re.compile(r"^[A-Z][\w’' ]{0,25}:$")
@@ -199,7 +200,7 @@ def chrome_score(line: Line, where: Where, neighbours: Neighbours = Neighbours()
         score += 0.6  # 'Gemma Peplow, culture reporter': a byline, but of another story or of none
     if where == "after_story" and neighbours.in_comments:
         score += 1.0  # readers' comments: their words are not the story's, however long
-    if _BULLET.match(text) and not _FULL_STOP.search(text) and neighbours.story_before:
+    if _BULLET.match(text) and not FULL_STOP.search(text) and neighbours.story_before:
         # Once the story has begun, a bullet that is not a sentence is a link to another story;
         # several in a row are a list of them (under the headline, bullets sum the story up).
         in_a_list = any(other is not None and _BULLET.match(other.text) for other in (neighbours.previous, following))
@@ -261,7 +262,7 @@ def _reach(words: int, where: Where, text: str) -> float:
     of advertising or donations, only a few words that do not end as a sentence count in full."""
     if where == "body":
         reach = 1.0 if words <= 12 else max(0.0, (24 - words) / 12)
-        return reach / 2 if _FULL_STOP.search(text) else reach
+        return reach / 2 if FULL_STOP.search(text) else reach
     return 1.0 if words <= 40 else max(0.0, (55 - words) / 15)
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from audiobook.extract.chrome import (
-    BYLINE, Neighbours, Where, comments_start, is_chrome, looks_like_bare_caption, printed_key,
+    BYLINE, FULL_STOP, Neighbours, Where, comments_start, is_chrome, looks_like_bare_caption, printed_key,
 )
 from audiobook.extract.dates import parse_date
 from audiobook.errors import InputError
@@ -35,8 +35,6 @@ _IMAGE_SOURCE = re.compile(r"^(?:image|picture|photo) source,\s*(.+)$", re.IGNOR
 _IMAGE_CAPTION = re.compile(r"^(?:image|media|picture) caption,\s*(.+)$", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?:;…”\"’)\]]\s*$")
 _MARKUP_HEADING = re.compile(r"^#{1,6}\s+")
-# A sentence's end, not a quotation's: "… at an inquest." or "… “We are very sorry”." but not "‘Arrogant council …’".
-_FULL_STOP = re.compile(r"[.!?…][”\"’)\]]*\s*$")
 # How far above the headline page furniture reaches: a menu, a section name, a notice or two.
 _LOOK_AHEAD = 4
 
@@ -107,7 +105,7 @@ def structure(lines: list[Line], metadata: Metadata, label: str) -> Article:
 def _is_lede(line: Line) -> bool:
     """A first line that is a story's opening sentence, not a headline: a headline does not end as a sentence
     ends, unless it is a short one."""
-    return line.hint == "text" and bool(_FULL_STOP.search(line.text)) and (
+    return line.hint == "text" and bool(FULL_STOP.search(line.text)) and (
         len(line.text.split()) >= 14 or line.text[0] in QUOTE_OPENERS)
 
 

@@ -139,7 +139,7 @@ class Attributor:
         self._surname_pattern = re.compile(rf"\b(?:{alternatives})\b") if self._surnames else None
         # What the parser took for a place or a date, and nowhere for a person or a body, never speaks.
         # A surname it once took for a place ("Musk" beside "Elon Musk") is still a person's, and so is a name
-        # that starts with a first name the list knows ("Amara Okafor", taken for a place on some machines).
+        # whose first name the list firmly gives one sex ("Amara Okafor", taken for a place on some machines).
         name_words = {word for name in analysis.people for word in name.split()}
         self._not_people = {
             name for name in analysis.not_people

@@ -35,13 +35,8 @@ MALE_WORDS = _words("male_words")
 NOT_ROLE_WORDS = _words("not_role_words")
 NAME_PARTICLES = tuple(_DATA["name_particles"])
 OBJECT_VERBS = _words("object_verbs")
-_ABBREVIATED_TITLE = re.compile(rf"(?<!\w)({'|'.join(map(re.escape, sorted(_DATA['title_abbreviations'], key=len, reverse=True)))})(?!\w)")
-
-
-def spelled_out(name: str) -> str:
-    """'Governor Katie Hobbs' for 'Gov. Katie Hobbs': the title as the role word a later cue uses."""
-    return _ABBREVIATED_TITLE.sub(lambda match: _DATA["title_abbreviations"][match.group(1)], name)
 SENTENCE_OPENER = re.compile(rf"^(?:{'|'.join(_DATA['sentence_openers'])}),?\s+")
+_ABBREVIATED_TITLE = re.compile(rf"(?<!\w)({'|'.join(map(re.escape, sorted(_DATA['title_abbreviations'], key=len, reverse=True)))})(?!\w)")
 
 # Words that stand before a surname without being part of it: titles and roles ("Cllr Hartigan", "Fire Chief Ruiz").
 NAME_PREFIXES = frozenset(_DATA["titles"]) | ROLE_WORDS
@@ -61,3 +56,8 @@ PARTICIPLE = re.compile(rf",\s+(?:{'|'.join(_DATA['participle_verbs'])})\b")
 INTERVIEWEE = re.compile(
     rf"^((?:The|A|An)\s+[\w’'-]+(?:\s+[\w’'-]+){{0,4}}?)\s+(?:{'|'.join(_DATA['interviewee_verbs'])})\b"
 )
+
+
+def spelled_out(name: str) -> str:
+    """'Governor Katie Hobbs' for 'Gov. Katie Hobbs': the title as the role word a later cue uses."""
+    return _ABBREVIATED_TITLE.sub(lambda match: _DATA["title_abbreviations"][match.group(1)], name)
