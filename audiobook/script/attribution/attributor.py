@@ -918,9 +918,9 @@ def _first_name_gender(name: str) -> Gender:
     # Only a capitalised word: those the analysis has asked the list about already ("a teacher" would read it whole).
     codes = first_name_genders(words[0]) if len(words) >= 2 and words[0][:1].isupper() else set()
     # Firmly: a woman's (or a man's) name somewhere, and nowhere a man's, a unisex name, or leaning the other way.
-    if codes & {"F", "1F"} and codes <= {"F", "1F", "?F"}:
+    if codes & {"F", "1F"} and not codes & {"M", "1M", "?"}:
         return "female"
-    if codes & {"M", "1M"} and codes <= {"M", "1M", "?M"}:
+    if codes & {"M", "1M"} and not codes & {"F", "1F", "?"}:
         return "male"
     return "unknown"
 
