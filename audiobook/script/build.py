@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -12,6 +13,8 @@ from audiobook.script.attribution.syntax import Analysis, analyse
 from audiobook.extract.dates import spoken_date
 from audiobook.model import Article, Block, Script, Segment, Speaker
 from audiobook.names import slug, unique
+
+log = logging.getLogger("audiobook")
 
 # A story part longer than this many paragraphs is split so chapters stay easy to skip through;
 # a very long article gets longer parts, so its chapter list stays short enough to browse.
@@ -81,7 +84,13 @@ def _paragraph_segments(
 ) -> list[tuple[Segment, Person | None]]:
     segments: list[tuple[Segment, Person | None]] = []
     position = 0
-    for attributed in attributor.paragraph(text, following):
+    try:
+        attributed_spans = attributor.paragraph(text, following)
+    except Exception as error:  # noqa: BLE001 - one paragraph the rules cannot read must not stop the article
+        log.warning("paragraph %d read as narration, its quotes unattributed (%s: %s)",
+                    index + 1, type(error).__name__, error)
+        attributed_spans = []
+    for attributed in attributed_spans:
         span = attributed.span
         narration = _clean_narration(text[position: span.start - len(span.opener)])
         if narration and not attributed.turn:

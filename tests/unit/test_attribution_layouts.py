@@ -233,3 +233,12 @@ def test_labels_a_page_repeats_do_not_make_a_transcript():
         "Source: the library trust.\n\n"
         "Watch: residents at the meeting."
     ) == ["Anne Handley"]
+
+
+def test_a_speech_verb_with_only_a_colon_after_a_partial_quote_does_not_stop_the_article():
+    # Found on a fresh inquest report, where "said:" with no subject after it raised an IndexError.
+    quotes = quotes_in(
+        "Coroner Richard Taylor, who recorded that the baby died of ‘undiagnosed natural causes’, said: "
+        "“I think medical science has not progressed as far as people think it has.”"
+    )
+    assert [text for text, _, _ in quotes][-1].startswith("I think medical science")

@@ -71,3 +71,25 @@ def test_a_quote_with_no_cue_before_more_narration_is_no_internal_error():
     quote = next(segment for segment in script.segments if segment.role == "quote")
     assert script.speaker(quote.speaker).name == "an unidentified speaker"
     assert script.segments[-1].text == "The town was quiet after that."
+
+
+def test_a_paragraph_the_attributor_fails_on_is_read_as_narration_with_a_warning(monkeypatch, caplog):
+    from audiobook.script.attribution import Attributor
+
+    read = Attributor.paragraph
+
+    def failing_on_the_second(self, text, following=()):
+        if text.startswith("Second"):
+            raise IndexError("list index out of range")
+        return read(self, text, following)
+
+    monkeypatch.setattr(Attributor, "paragraph", failing_on_the_second)
+    article = extract(
+        "A title for the test\n\n“First words,” said Ana Ruiz.\n\nSecond, “words,” she said.\n\n“Third,” said Tom Reid.\n"
+    )
+    with caplog.at_level("WARNING", logger="audiobook"):
+        script = build_script(article)
+    spoken = [(segment.role, segment.text) for segment in script.segments if segment.role != "heading"]
+    assert ("narration", "Second, “words,” she said.") in spoken
+    assert [text for role, text in spoken if role == "quote"] == ["First words,", "Third,"]
+    assert "paragraph" in caplog.text and "IndexError" in caplog.text

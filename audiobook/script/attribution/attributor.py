@@ -559,6 +559,8 @@ class Attributor:
 
     def _resolve(self, noun_phrase: str, appositive: str | None) -> Person | None:
         noun_phrase = noun_phrase.strip(" ,.;:")
+        if not noun_phrase:
+            return None  # '“…” said: “…”': a verb with nothing for its subject but punctuation
         if described := _DESCRIBED_NAME.match(noun_phrase):
             # "said an inconsolable Kausar Bano": the name, described.
             noun_phrase, appositive = described.group("name"), appositive or described.group("description").strip()
