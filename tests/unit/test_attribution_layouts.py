@@ -181,6 +181,14 @@ def test_a_he_is_not_someone_whose_first_name_is_a_womans_though_a_few_men_bear_
     ) == ["Alex Pemberton", "Vaughan Spilsbury"]
 
 
+def test_a_name_after_a_long_role_is_the_sentences_subject_a_later_pronoun_stands_for():
+    assert speakers_in(
+        "Anne Crowther, of Elm Close, said: “They heard nothing of the argument.”\n\n"
+        "Harwood Vale district councillor Maria Walters attempted to calm angry residents.\n\n"
+        "She said: “I assure you the latecomer always comes late.”"
+    ) == ["Anne Crowther", "Maria Walters"]
+
+
 def test_a_pronoun_never_stands_for_an_unidentified_speaker():
     assert speakers_in(
         "TikTok is slamming what it calls a “politically motivated” ban.\n\n"

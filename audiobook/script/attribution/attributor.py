@@ -799,7 +799,10 @@ class Attributor:
             # Only names in subject position ("Tom Reid climbs …", "His daughter, Morag Reid, …") can be a
             # later pronoun's antecedent; "… between Azerbaijanis and Karabakh Armenians" cannot.
             lead = re.split(r"[.!?,]\s+", narration[max(0, match.start() - CLAUSE_REACH): match.start()])[-1].split()
-            subject_position = len(lead) <= 3 and not any(word.lower() in NOT_ROLE_WORDS for word in lead)
+            # "Malvern Hills district councillor Marian Walters attempted …": a longer lead ending in a role is still
+            # the subject's own.
+            role_lead = len(lead) <= 7 and lead[-1:] and lead[-1].capitalize() in NAME_PREFIXES
+            subject_position = (len(lead) <= 3 or role_lead) and not any(word.lower() in NOT_ROLE_WORDS for word in lead)
             following = narration[match.end():match.end() + 8]
             if following.startswith(("’s", "'s")):
                 continue  # a possessor ("Dana Price’s son"), not the subject a later pronoun stands for
