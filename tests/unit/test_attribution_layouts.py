@@ -250,3 +250,27 @@ def test_a_speech_verb_with_only_a_colon_after_a_partial_quote_does_not_stop_the
         "“I think medical science has not progressed as far as people think it has.”"
     )
     assert [text for text, _, _ in quotes][-1].startswith("I think medical science")
+
+
+def test_a_relative_named_without_commas_is_someone_a_later_pronoun_stands_for():
+    assert speakers_in(
+        "Anil Shah was working at his shop when a man walked up to the counter.\n\n"
+        "The man demanded cash from Mr Shah’s wife Meena, but Anil was having none of it.\n\n"
+        "She said: “I was working on my laptop and he walked up to the counter.”"
+    ) == ["Meena"]
+
+
+def test_mrs_is_not_the_man_whose_surname_she_shares():
+    speakers = speakers_in(
+        "“I grabbed a basket and went for him,” said shopkeeper Anil Shah. He was not hurt.\n\n"
+        "Mrs Shah added: “My husband was very brave.”"
+    )
+    assert speakers[0] == "Anil Shah" and speakers[1] != "Anil Shah"
+
+
+def test_a_war_is_no_one_a_pronoun_stands_for():
+    assert speakers_in(
+        "John and Celia House married 70 years ago while serving in the Royal Navy, during World War II.\n\n"
+        "“We speak to each other about everything,” he said."
+    ) != ["World War"]
+

@@ -19,7 +19,7 @@ from audiobook.script.attribution.cues import (
     subject_phrase, title_of,
 )
 from audiobook.script.attribution.lexicon import (
-    EPITHET, INTERVIEWEE, LISTENER_VERBS, NAME_PARTICLES, NAME_PREFIXES, NAMING_VERB, OBJECT_VERBS, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, ORGANISATION_REFERENCE, PARTICIPLE,
+    EPITHET, INTERVIEWEE, KIN_WORDS, LISTENER_VERBS, NAME_PARTICLES, NAME_PREFIXES, NAMING_VERB, OBJECT_VERBS, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, ORGANISATION_REFERENCE, PARTICIPLE,
     PASSIVE_NAMING,
     REPORTING_VERB, SPEECH_VERB, SPEECH_VERBS, TITLED_NAME, spelled_out,
 )
@@ -77,6 +77,10 @@ _CLAUSE_SUBJECT = re.compile(
 _WRITTEN_BY = re.compile(
     rf"\b(?i:letter|statement|note|message|e-?mail|post|text)\s+(?:from|by|written by)\s+"
     rf"(?P<np>(?:{NAME_WORD}\s+){{0,3}}{NAME_WORD})")
+_POSSESSOR = r"\b(?:[Hh]is|[Hh]er|[Tt]heir|[A-Z][\w-]*[’']s)\s+"
+_NAMED_RELATION = re.compile(rf"{_POSSESSOR}(?:[\w-]+\s+)?\w+,\s+(?P<name>[A-Z][a-z’'-]+),")
+_NAMED_RELATIVE = re.compile(
+    rf"{_POSSESSOR}(?:[\w-]+\s+)?(?:{'|'.join(sorted(KIN_WORDS))})\s+(?P<name>[A-Z][a-z’'-]+)\b(?![’']|\s+[A-Z])")
 _SUBORDINATE = re.compile(r"\W*(?:as|while|when|after|before|because|since|although|though|if|until|whereas)\b")
 # "…,” it said": an organisation's pronoun as a speech verb's whole subject.
 _IT_SUBJECT = re.compile(r"(?:^|[^\w\s]|\band|\bbut)\s*[Ii]t(?:\s+(?:also|then|later|has|had|would|will))?\s*$")
@@ -629,6 +633,8 @@ class Attributor:
         name = proper_name(noun_phrase)
         key = description_key(noun_phrase)
         for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True):
+            if not _may_be_the_same(noun_phrase, person.gender):
+                continue
             if name and not person.described and (name == person.name or name in person.aliases):
                 return person
             if not name and key and (
@@ -691,7 +697,9 @@ class Attributor:
         if name and " " not in name:
             # "Marsh:" after "Ida Marsh has published …": the full name as first given; "Sir Stuart" is Stuart Rose.
             def fuller(full: str) -> bool:
-                return full.startswith(f"{name} ") if first_name else full.endswith(f" {name}")
+                known = next((person.gender for person in self.people if person.name == full), _first_name_gender(full))
+                return (full.startswith(f"{name} ") if first_name else full.endswith(f" {name}")) and \
+                    _may_be_the_same(noun_phrase, known)
 
             full = [(entry.seen_at, full) for full, entry in self._seen_names.items() if fuller(full)]
             elsewhere = {full for full in self.full_names if fuller(full) and len(full.split()) == 2}
@@ -789,12 +797,11 @@ class Attributor:
             events.append((match.start(), "pronoun", {"his": "he", "her": "she"}.get(pronoun, pronoun)))
         # "Her husband, Omar, agrees": a one-word name after a relation is a person, of the relation's gender.
         # "Dana Price’s 12-year-old son, Leo, …" too: the possessor is not the one named.
-        for match in re.finditer(
-            r"\b(?:[Hh]is|[Hh]er|[Tt]heir|[A-Z][\w-]*[’']s)\s+(?:[\w-]+\s+)?(\w+),\s+([A-Z][a-z’'-]+),", narration
-        ):
-            name = match.group(2)
-            self._seen_appositives[name] = match.group(0).split(",")[0]
-            events.append((match.start(2), "seen", name))
+        # "Mr Patel’s wife Ranjan", "Helen’s 21-year-old sister Dorothy": a relative's name needs no commas.
+        for match in [*_NAMED_RELATION.finditer(narration), *_NAMED_RELATIVE.finditer(narration)]:
+            name = match.group("name")
+            self._seen_appositives[name] = match.group(0)[:match.start("name") - match.start()].strip(" ,")
+            events.append((match.start("name"), "seen", name))
         for match in FULL_NAME.finditer(narration):
             # Only names in subject position ("Tom Reid climbs …", "His daughter, Morag Reid, …") can be a
             # later pronoun's antecedent; "… between Azerbaijanis and Karabakh Armenians" cannot.
@@ -905,6 +912,13 @@ def _subjects_again(narration: str, events: list[tuple[float, str, str]]) -> lis
         if subject := next((event for event in named if start <= event[0] < position), None):
             again.append((end - 0.5, "again" if subject[1] == "seen" else subject[1], subject[2]))
     return again
+
+
+def _may_be_the_same(noun_phrase: str, gender: Gender) -> bool:
+    """Whether words that may name someone of this gender do: "Mrs Patel" is not Mr Patel, whose surname she shares."""
+    said_of = Person(name=noun_phrase)
+    learn_gender(said_of, noun_phrase)
+    return "unknown" in (said_of.gender, gender) or said_of.gender == gender
 
 
 def _could_be_first_name(word: str) -> bool:

@@ -83,7 +83,8 @@ def settle_names(people: list[Person], full_names: Iterable[str]) -> dict[int, P
     by_name: dict[str, Person] = {}
     standing: dict[int, Person] = {}
     for person in people:
-        if not person.described and (full := fullest_name(person.name, index)) != person.name:
+        if not person.described and (full := fullest_name(person.name, index)) != person.name and \
+                _same_sex(person, by_name.get(full)):
             person.aliases.append(person.name)
             person.name = full
         first = by_name.setdefault(person.name, person) if not person.described else person
@@ -93,3 +94,8 @@ def settle_names(people: list[Person], full_names: Iterable[str]) -> dict[int, P
                 first.gender = person.gender
         standing[id(person)] = first
     return standing
+
+
+def _same_sex(person: Person, named: Person | None) -> bool:
+    """"Mrs Shah" is not Anil Shah, heard before her: a surname shared by a woman and a man stays each one's."""
+    return named is None or "unknown" in (person.gender, named.gender) or person.gender == named.gender
