@@ -274,3 +274,11 @@ def test_a_war_is_no_one_a_pronoun_stands_for():
         "“We speak to each other about everything,” he said."
     ) != ["World War"]
 
+
+
+def test_a_he_is_the_man_known_by_his_first_name_alone_not_the_woman():
+    assert speakers_in(
+        "“When she smiles, the whole world bursts into sunshine,” says John. “He's a real action man,” says Celia.\n\n"
+        "So, what's the secret to their enduring love?\n\n"
+        "“We speak to each other about everything,” he said."
+    ) == ["John", "Celia", "John"]

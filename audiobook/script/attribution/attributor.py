@@ -932,10 +932,10 @@ def _leading_description(text: str) -> str | None:
 
 
 def _first_name_gender(name: str) -> Gender:
-    """What a full name's first name firmly says ('female' for Victoria Maher; nothing for Jo or Sam Reid)."""
+    """What a name's first name firmly says ('female' for Victoria Maher or Celia; nothing for Jo or Sam Reid)."""
     words = name.split()
     # Only a capitalised word: those the analysis has asked the list about already ("a teacher" would read it whole).
-    codes = first_name_genders(words[0]) if len(words) >= 2 and words[0][:1].isupper() else set()
+    codes = first_name_genders(words[0]) if words and words[0][:1].isupper() else set()
     # Firmly: a woman's (or a man's) name somewhere, and nowhere a man's, a unisex name, or leaning the other way.
     if codes & {"F", "1F"} and not codes & {"M", "1M", "?"}:
         return "female"
