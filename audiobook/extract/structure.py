@@ -372,9 +372,13 @@ def _strip_pull_quote(text: str) -> str:
     return text.strip().strip("\"“”‘’«»").strip()
 
 
+# "Commenting on the decision, Sheila said:-": a line that introduces the next is story, not its heading.
+_INTRODUCES = re.compile(r":\s*[-–]?\s*$")
+
+
 def _is_heading(text: str, position: int, lines: list[Line]) -> bool:
     followed_by_text = position + 1 < len(lines) and lines[position + 1].caption_text is None
     return (
         followed_by_text and len(text.split()) <= 10 and not SENTENCE_END.search(text)
-        and text[0] not in QUOTE_OPENERS and text[0].isupper()
+        and text[0] not in QUOTE_OPENERS and text[0].isupper() and not _INTRODUCES.search(text)
     )

@@ -282,3 +282,21 @@ def test_a_he_is_the_man_known_by_his_first_name_alone_not_the_woman():
         "So, what's the secret to their enduring love?\n\n"
         "“We speak to each other about everything,” he said."
     ) == ["John", "Celia", "John"]
+
+
+def test_quotation_after_a_paragraph_about_someone_already_met_is_theirs():
+    assert speakers_in(
+        "“We lost wickets after breaks in play,” said Niall Brandt.\n\n"
+        "“The pitch was a good surface for the batters,” said captain Temba Okoye.\n\n"
+        "Brandt was delighted with his six-wicket haul.\n\n"
+        "“It was a massive honour for me to get the six wickets.”"
+    ) == ["Niall Brandt", "Temba Okoye", "Niall Brandt"]
+
+
+def test_a_line_ending_in_colon_and_dash_introduces_the_quotation_below_it():
+    assert speakers_in(
+        "Local MP Sheila Gilmore attended the public meeting on Monday.\n\n"
+        "Lord Malcolm ruled the committee was wrong.\n\n"
+        "Commenting on the decision, Sheila said:-\n\n"
+        "“After the meeting, many local people wrote to committee members.”"
+    ) == ["Sheila Gilmore"]

@@ -108,7 +108,7 @@ class AttributedSpan:
 CONFIDENCE = {
     "qa-label": 0.95, "according-to": 0.9, "new-name": 0.85, "name": 0.8, "pronoun": 0.72, "sentence-before": 0.67,
     "continues-quote": 0.62, "role": 0.6, "description": 0.55, "same-paragraph": 0.45, "previous-paragraph": 0.3,
-    "continues-speaker": 0.7, "continues-reported": 0.75, "shared-subject": 0.75, "continues-answer": 0.9,
+    "continues-speaker": 0.7, "continues-reported": 0.75, "continues-subject": 0.6, "shared-subject": 0.75, "continues-answer": 0.9,
     "organisation": 0.7, "same-sentence": 0.67, "signed-below": 0.8, "name-label": 0.8, "named-below": 0.6, "no-cue": 0.0,
 }
 UNCERTAIN = 0.7
@@ -177,6 +177,8 @@ class Attributor:
         self._quoted_last: Person | None = None
         """Who the previous paragraph ended by quoting, when nobody else was named after the quote."""
         self._reported_last: Person | str | None = None
+        """Who the last paragraph's narration reported as speaking, or was about: a paragraph of quotation after it is theirs."""
+        self._reported_basis = "continues-reported"
         """Who the previous paragraph's last sentence reported as speaking ('Mr Clare said Millan owned up …'), or
         its pronoun when that stood for a name not yet quoted ('He praised his team …'), made a person only if
         a paragraph of quotation follows."""
@@ -260,7 +262,7 @@ class Attributor:
         reported = self._reported_last
         if isinstance(reported, str):
             reported = self._pronoun(reported, speaking=True) if all_quotation else None
-        carried_on, carried_basis = (reported, "continues-reported") if reported else (self._quoted_last, "continues-speaker")
+        carried_on, carried_basis = (reported, self._reported_basis) if reported else (self._quoted_last, "continues-speaker")
         speakers, bases = self._fill_gaps(speakers, bases, pieces, carried_on if all_quotation else None, carried_basis)
         result = [
             AttributedSpan(span, speaker, "partial" if is_partial(text, span) else "full", basis=basis,
@@ -272,13 +274,15 @@ class Attributor:
             replace(item, speaker=self._unidentified()) if item.confidence < UNSURE else item for item in result
         ]
         self._quoted_last = result[-1].speaker if result and not self._other_named(pieces[-1], result[-1].speaker) else None
-        if pieces[-1].rstrip().endswith(":") and (speaker := self._cue_before(clause_before(pieces[-1].rstrip() + " "))):
+        # "Sheila said:-" too: an old-fashioned colon and dash.
+        if (intro := pieces[-1].rstrip().rstrip("-–")).endswith(":") and (speaker := self._cue_before(clause_before(intro + " "))):
             self._introduced = speaker, f"cue-before:{self._found_by}"
         elif not spans and (label := _NAME_LABEL.match(text)) and self._may_speak_on(label.group("np")) and (
                 person := self._resolve(label.group("np"), None)):
             # "Lee Janzen (2-over-par 72)" above the quotes of a quote collection.
             self._introduced = person, "name-label"
         # After '“…,” she said.' the narration's first sentence is the quote's own cue, not indirect speech.
+        self._reported_basis = "continues-reported"
         self._reported_last = self._reported_speaker(pieces[-1], after_cue=bool(result) and "cue-after" in result[-1].basis)
         if result:
             self._last_speaker = result[-1].speaker or self._last_speaker
@@ -534,6 +538,18 @@ class Attributor:
                 return self._pronoun_at.get(match.start() - len(left) + left.rindex(found[0])) or found[0].lower()
             if self._may_speak_on(found[0]):
                 return self._resolve(*found)
+        # "Brand was delighted with his haul." then a paragraph of quotation: the one the sentence is about speaks.
+        # Not a quote collection's signature ("— Belgium coach Roberto Martinez after …").
+        if not after_cue and not text.lstrip().startswith(("—", "–", "-")) and (
+                subject := _CLAUSE_SUBJECT.match(text[start:])):
+            noun_phrase = subject.group("np")
+            if noun_phrase.lower() in {"he", "she"}:
+                person = self._pronoun_at.get(start + subject.start("np"))
+            else:
+                person = self._find(noun_phrase)
+            if person is not None:
+                self._reported_basis = "continues-subject"
+                return person
         return None
 
     def _may_speak_on(self, noun_phrase: str) -> bool:
@@ -693,7 +709,10 @@ class Attributor:
     def _introduce(self, noun_phrase: str, appositive: str | None) -> Person:
         name = proper_name(noun_phrase)
         seen = None
-        first_name = name if name and " " not in name and title_of(noun_phrase) in _FIRST_NAME_TITLES else None
+        # "Sir Stuart" is a first name, and so is "Sheila" after "Sheila Gilmore" when it is no one's surname.
+        first_name = name if name and " " not in name and (
+            title_of(noun_phrase) in _FIRST_NAME_TITLES
+            or (name.replace("’", "'") not in self._surnames and _first_name_gender(name) != "unknown")) else None
         if name and " " not in name:
             # "Marsh:" after "Ida Marsh has published …": the full name as first given; "Sir Stuart" is Stuart Rose.
             def fuller(full: str) -> bool:
