@@ -300,3 +300,31 @@ def test_a_line_ending_in_colon_and_dash_introduces_the_quotation_below_it():
         "Commenting on the decision, Sheila said:-\n\n"
         "“After the meeting, many local people wrote to committee members.”"
     ) == ["Sheila Gilmore"]
+
+
+def test_the_man_is_not_the_judge_named_since_but_the_man_the_story_is_about():
+    # An unnamed defendant, called "the man" and "he", before a judge whose first name says nothing of her sex.
+    speakers = speakers_in(
+        "A man who claimed he went out during lockdown to feed horses has been fined.\n\n"
+        "The defendant entered a guilty plea after being pressed by Judge Colm Roberts.\n\n"
+        "“Have you been vaccinated,” asked the judge.\n\n"
+        "“No,” said the man."
+    )
+    assert speakers[0] == "Colm Roberts" and speakers[1] != "Colm Roberts"
+
+
+def test_a_definite_description_reporting_speech_is_someone_a_later_he_stands_for():
+    speakers = speakers_in(
+        "During his appearance before Senior Parish Judge Sanchia Burrell, the young man recounted the incident. "
+        "He explained that he had stepped outside for air.\n\n"
+        "“Your Honour, I work at a wholesale and the time did hot,” he said."
+    )
+    assert speakers == ["the young man"]
+
+
+def test_a_name_that_ends_in_a_title_is_no_name():
+    speakers = speakers_in(
+        "During his appearance before Senior Parish Judge Sanchia Burrell, the man said he was sorry.\n\n"
+        "Judge Burrell offered stern advice. “Comply, then complain,” she said."
+    )
+    assert speakers == ["Sanchia Burrell"]

@@ -64,6 +64,10 @@ _DESCRIBED_NAME = re.compile(rf"^(?P<description>(?:an?|the)\s+(?:[a-z][\w’'-]
 _UNSAID = re.compile(r"\b(?:will|would|could|might|may|can|should|must|never|not|n’t|n't)\s+$")
 # Titles used with a first name: "Sir Stuart" for Sir Stuart Rose.
 _FIRST_NAME_TITLES = {"Sir", "Dame"}
+# Titles of an office, as against a courtesy ("Mr", "Dr"): the words a text uses for the office holder.
+_OFFICE_EPITHET = re.compile(
+    r"(?i:judge|magistrate|coroner|prosecutor|mayor|minister|president|senator|governor|councillor|cllr|cr|sheriff"
+    r"|inspector|sergeant|superintendent|detective|chief|commissioner|chairman|chairwoman|chair)")
 # "… and said the impact had been …": a second speech verb sharing the first one's subject.
 _ELIDED_SUBJECT = re.compile(rf"^\W*(?:and|but)\s+(?:also\s+|then\s+|later\s+)?(?:{SPEECH_VERBS})\b")
 # The subject of a whole sentence, past an opening phrase ("On Saturday, Google criticised …") and an
@@ -690,9 +694,12 @@ class Attributor:
             if not person.described and any(noun.search(spelled_out(alias)) for alias in person.aliases)
         ), None):
             return titled
+        # "the young man" is not Judge Sanchia Burrell, named since: someone known by an office is called by it.
+        office = _OFFICE_EPITHET.fullmatch(match.group(1))
         person = next((
             person for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True)
             if not person.described and not self._is_organisation(person) and person.gender in fits
+            and (office or not _holds_office(person))
         ), None)
         # "Liam Rosenior's side won … 'We wore them down,' the Hull boss said": named, not yet quoted.
         unquoted = [
@@ -850,7 +857,9 @@ class Attributor:
                 # "a KPT official said that …" is someone too, whom "the official" may later quote; not one that
                 # describes a name before it ("Benedict Barboza, a 49-year-old accountant, also known as Ben, posted").
                 described = re.match(r"(?:a|an)\s", found[0]) and not found[1] and not ORGANISATION_REFERENCE.match(found[0])
-                events.append((match.start() - 1, "described" if described else "subject", found[0]))
+                # "the young man recounted …": the person the text calls so, met again or met now.
+                kind = "described" if described else "epithet" if EPITHET.match(found[0]) else "subject"
+                events.append((match.start() - 1, kind, found[0]))
         events.extend(_subjects_again(narration, events))
         for position, kind, words in sorted(events):
             if kind == "again":
@@ -872,6 +881,8 @@ class Attributor:
                 self._pronoun_at[position] = self._pronoun(words)
             elif kind == "described":
                 self._see(self._find(words) or self._introduce(words, None))
+            elif kind == "epithet":
+                self._see(self._find(words) or self._by_epithet(words) or self._introduce(words, None))
             elif kind == "subject":
                 # Narration names many subjects (countries, "the authorities"); only a full name is a new person.
                 if person := self._find(words) or (self._introduce(words, None) if is_full_name(words) else None):
@@ -931,6 +942,11 @@ def _subjects_again(narration: str, events: list[tuple[float, str, str]]) -> lis
         if subject := next((event for event in named if start <= event[0] < position), None):
             again.append((end - 0.5, "again" if subject[1] == "seen" else subject[1], subject[2]))
     return again
+
+
+def _holds_office(person: Person) -> bool:
+    """Whether the text has given the person an office's title ("Judge Burrell", "Mayor Ana Ruiz")."""
+    return any(_OFFICE_EPITHET.fullmatch(title) for alias in (person.name, *person.aliases) if (title := title_of(alias)))
 
 
 def _may_be_the_same(noun_phrase: str, gender: Gender) -> bool:

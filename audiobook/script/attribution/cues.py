@@ -240,7 +240,8 @@ def proper_name(noun_phrase: str) -> str | None:
 def could_be_personal_name(name: str, following: str) -> bool:
     """'Tom Reid' yes; 'Fair Isle', 'American University', 'Yerevan-based …' no."""
     words = name.split()
-    if words[0] in NOT_FIRST_NAMES or words[-1] in STREET_WORDS:
+    # "Parish Judge" (of "Senior Parish Judge Sanchia Burrell") ends in a title, where a name begins.
+    if words[0] in NOT_FIRST_NAMES or words[-1] in STREET_WORDS or words[-1] in NAME_PREFIXES:
         return False
     # "Nicky Southern", "Tom Hall": a first name makes the rest a surname, whatever else it could be.
     if any(word in PLACE_AND_BODY_WORDS for word in words) and not first_name_genders(words[0]):
