@@ -328,3 +328,12 @@ def test_a_name_that_ends_in_a_title_is_no_name():
         "Judge Burrell offered stern advice. “Comply, then complain,” she said."
     )
     assert speakers == ["Sanchia Burrell"]
+
+
+def test_a_quote_collection_signs_each_quotation_after_a_dash_in_its_own_paragraph():
+    assert speakers_in(
+        "A selection of the best quotes from players and coaches over the weekend.\n\n"
+        "‘Of course he feels bad about what he has done, but it is part of rugby.’ – France captain Yann Morel on "
+        "the red card against Wales.\n\n"
+        "‘It was a critical moment when we were down to 14.’ – Wales coach Owen Pryce on his team’s escape."
+    ) == ["Yann Morel", "Owen Pryce"]

@@ -441,6 +441,9 @@ class Attributor:
             return self._resolve(according.group("np"), None)
         if (named := _NAME_FIRST.match(clause)) and self._may_speak_on(named.group("np")):
             return self._resolve(named.group("np"), None)
+        # "‘…’ – France captain Guilhem Guirado on the red card": a quote collection signing in the same paragraph.
+        if (signed := _SIGNATURE.match(clause)) and signed.group("dash") and self._may_speak_on(signed.group("np")):
+            return self._resolve(signed.group("np"), None)
         match = SPEECH_VERB.search(clause)
         # "… a “disgrace” as boss Michael O’Leary apologised": a clause of its own, not the quote's cue.
         if not match or match.start() > 120 or _SUBORDINATE.match(clause):
