@@ -337,3 +337,12 @@ def test_a_quote_collection_signs_each_quotation_after_a_dash_in_its_own_paragra
         "the red card against Wales.\n\n"
         "‘It was a critical moment when we were down to 14.’ – Wales coach Owen Pryce on his team’s escape."
     ) == ["Yann Morel", "Owen Pryce"]
+
+
+def test_the_group_is_not_the_groups_chief_executive():
+    speakers = speakers_in(
+        "Shares in Marlowe Retail have plunged after the retailer issued another profit warning.\n\n"
+        "“Trading conditions are unprecedented,” said Helen Connolly, the group’s chief executive.\n\n"
+        "Commenting on demand, the group said that “consumer behaviour is not following last year’s pattern”."
+    )
+    assert speakers[0] == "Helen Connolly" and speakers[1] != "Helen Connolly"

@@ -663,7 +663,8 @@ class Attributor:
             if not name and key and (
                 key == description_key(person.name)
                 or any(key == description_key(alias) for alias in person.aliases)
-                or any(re.search(rf"\b{re.escape(key)}\b", alias.lower()) for alias in person.aliases)
+                # "the group" is not "the group’s chief executive": a possessor is someone else.
+                or any(re.search(rf"\b{re.escape(key)}\b(?![’']s)", alias.lower()) for alias in person.aliases)
             ):
                 return person
         return None
