@@ -346,3 +346,13 @@ def test_the_group_is_not_the_groups_chief_executive():
         "Commenting on demand, the group said that “consumer behaviour is not following last year’s pattern”."
     )
     assert speakers[0] == "Helen Connolly" and speakers[1] != "Helen Connolly"
+
+
+def test_it_stands_for_the_body_the_narration_last_called_by_its_noun():
+    speakers = speakers_in(
+        "Singapore's Ministry of Foreign Affairs welcomed the minister's visit.\n\n"
+        "The meeting follows a decision to push back the Joint Ministerial Committee for Iskandar Malaysia (JMCIM).\n\n"
+        "Responding to media queries, the ministry revealed that it had sent a protest note on Friday.\n\n"
+        "“Singapore sent a diplomatic note to protest the unauthorised visit,” it said."
+    )
+    assert speakers == ["Ministry of Foreign Affairs"]

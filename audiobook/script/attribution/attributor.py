@@ -887,6 +887,8 @@ class Attributor:
                 self._see(self._find(words) or self._introduce(words, None))
             elif kind == "epithet":
                 self._see(self._find(words) or self._by_epithet(words) or self._introduce(words, None))
+            elif kind == "subject" and ORGANISATION_REFERENCE.match(words) and words.lower() not in ("it", "its"):
+                self._organisation(words)  # "the ministry revealed …": the body "it" will stand for next
             elif kind == "subject":
                 # Narration names many subjects (countries, "the authorities"); only a full name is a new person.
                 if person := self._find(words) or (self._introduce(words, None) if is_full_name(words) else None):
