@@ -11,6 +11,8 @@ QUOTE_OPENERS = "“\"‘'«„"
 _CLOSERS = {"“": "”\"", "\"": "\"”", "‘": "’'", "'": "'’", "«": "»", "„": "“”"}
 _SINGLE = "‘'"
 _OPEN_CONTEXT = set(" \t([{—–-/:") | set(QUOTE_OPENERS)
+_SENTENCE_END = ".!?"
+_CLAUSE_END = ",.!?;:…"
 # "the ’50s", "’tis": a mark before digits or a clipped word is an apostrophe.
 # Straight '' opens where a word may start, and closes elsewhere.
 _DOUBLED_OPENER, _DOUBLED_CLOSER = re.compile(r"‘‘|``|(?:^|(?<=[\s(\[]))''"), re.compile(r"’’|''")
@@ -62,8 +64,9 @@ def _next_opener(text: str, start: int) -> int | None:
         if after.isspace():
             continue
         if char in _SINGLE or char == "\"":
-            # Straight and single marks open only after a space or bracket, never inside a word.
-            if before not in _OPEN_CONTEXT:
+            # Straight and single marks open only after a space or bracket, never inside a word; a straight
+            # double mark also after a sentence's end, where a page lost the space ('in an e-mail."We continue').
+            if before not in _OPEN_CONTEXT and not (char == "\"" and before in _SENTENCE_END and after.isalpha()):
                 continue
             if char in _SINGLE and _ELISION.match(text, index + 1):
                 continue
@@ -98,6 +101,8 @@ def _can_close(text: str, index: int, opener: str) -> bool:
     after = text[index + 1] if index + 1 < len(text) else " "
     if before.isspace():
         return False
+    if text[index] == "\"" and before in _CLAUSE_END:
+        return True  # 'a rubber stamp president,"Joshi said': the space after it lost, not a mark inside a word
     if text[index] in "’'" or opener in "\"'":
         # An apostrophe sits between letters ("else’s", "don't").
         return not (after.isalnum())

@@ -76,6 +76,12 @@ def _quoted(text: str) -> list[str]:
         ("She wrote: «Merci pour la lumière.»", ["Merci pour la lumière."]),
         ("“My father said, ‘Keep the light,’ and I did,” he said.", ["My father said, ‘Keep the light,’ and I did,"]),
         ("It's the teachers' view, he said, that rock 'n' roll helps.", []),
+        # Pages that lost the space beside a straight mark.
+        ('"It is a rubber stamp president,"Joshi said. "Congress is not original."',
+         ["It is a rubber stamp president,", "Congress is not original."]),
+        ('"No harm was done," a spokesperson said in an e-mail."We continue to investigate."',
+         ["No harm was done,", "We continue to investigate."]),
+        ('A 6\'2" player and a 12" ruler.', []),
     ],
 )
 def test_quotation_spans_in_every_style_and_never_an_apostrophe(text, quotes):
