@@ -356,3 +356,12 @@ def test_it_stands_for_the_body_the_narration_last_called_by_its_noun():
         "“Singapore sent a diplomatic note to protest the unauthorised visit,” it said."
     )
     assert speakers == ["Ministry of Foreign Affairs"]
+
+
+def test_a_possessor_is_not_brought_forward_for_a_later_pronoun():
+    assert speakers_in(
+        "The argument began when the Senate President, Dr. Bola Sarin, refused to let Godwin Akpan speak.\n\n"
+        "“Go to your seat, and I will recognise you,” Sarin said.\n\n"
+        "The Leader of the Senate, Ahmed Lawal, was not comfortable with Sarin’s position, and stood up.\n\n"
+        "He said, “There is no organised sitting arrangement in this chamber.”"
+    ) == ["Bola Sarin", "Ahmed Lawal"]

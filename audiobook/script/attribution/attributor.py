@@ -819,6 +819,8 @@ class Attributor:
                     if other_first_name and other_first_name.group(0).strip() + " " + alias not in (person.name, *person.aliases):
                         if " " not in alias:
                             continue
+                    if narration.startswith(("’s", "'s"), match.end()):
+                        continue  # "Saraki’s position": his position is the topic, not him
                     events.append((match.start(), "known", alias))
         for match in self._organisation_pattern.finditer(narration) if self._organisation_pattern else ():
             events.append((match.start(), "organisation", match.group(0)))
