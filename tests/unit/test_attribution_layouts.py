@@ -365,3 +365,12 @@ def test_a_possessor_is_not_brought_forward_for_a_later_pronoun():
         "The Leader of the Senate, Ahmed Lawal, was not comfortable with Sarin’s position, and stood up.\n\n"
         "He said, “There is no organised sitting arrangement in this chamber.”"
     ) == ["Bola Sarin", "Ahmed Lawal"]
+
+
+def test_he_after_a_sentence_naming_someone_after_a_preposition_is_its_subject():
+    assert speakers_in(
+        "“Voters deserve to know what will be cut,” Prime Minister John Harwood said.\n\n"
+        "Labor had outlined savings to fund its priorities, Mr Swale said.\n\n"
+        "Mr Harwood used his weekly radio address to hit back at Mr Swale and accuse Labor of playing games.\n\n"
+        "“While Mr Swale fails to acknowledge his own commitments, the attack raises a question,” he said."
+    ) == ["John Harwood", "John Harwood"]

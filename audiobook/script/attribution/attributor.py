@@ -868,7 +868,9 @@ class Attributor:
                 events.append((match.start() - 1, kind, found[0]))
         events.extend(_subjects_again(narration, events))
         for position, kind, words in sorted(events):
-            if kind == "again":
+            if kind == "again" and (person := self._find(words)):
+                self._see(person)  # "Howard" again, who has spoken: the person, not only the name
+            elif kind == "again":
                 self._clock += 1
                 self._seen_names[words].seen_at = self._clock
             elif kind == "seen":
