@@ -374,3 +374,14 @@ def test_he_after_a_sentence_naming_someone_after_a_preposition_is_its_subject()
         "Mr Harwood used his weekly radio address to hit back at Mr Swale and accuse Labor of playing games.\n\n"
         "“While Mr Swale fails to acknowledge his own commitments, the attack raises a question,” he said."
     ) == ["John Harwood", "John Harwood"]
+
+
+def test_a_clause_with_someones_pronoun_is_no_description_of_a_speaker():
+    speakers = speakers_in(
+        "The chair then asked the Taoiseach to withdraw what he said “if he made those remarks”.\n\n"
+        "Ceann Comhairle Verona Moran\n\n"
+        "“Did you call Deputy McDonald a liar?” she asked."
+    )
+    assert not any(speaker and "withdraw" in speaker for speaker in speakers)
+    assert speakers_in("“It all came together for us,” said the man who led them to success.") == [
+        "the man who led them to success"]

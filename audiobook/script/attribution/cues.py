@@ -183,6 +183,9 @@ def split_appositive(text: str) -> tuple[str, str | None]:
     return head.strip(), appositive
 
 
+_PERSONAL_PRONOUN = re.compile(r"\b(?:he|she|I|we|you)\b")
+
+
 def looks_like_speaker(noun_phrase: str) -> bool:
     noun_phrase = noun_phrase.strip()
     # Descriptions run longer than names: "a French sailor who sheltered on the island in 2019".
@@ -194,7 +197,8 @@ def looks_like_speaker(noun_phrase: str) -> bool:
     if first.lower() in {"he", "she", "they"}:
         return len(noun_phrase.split()) == 1
     if DETERMINERS.match(noun_phrase):
-        return len(noun_phrase.split()) >= 2
+        # "the Taoiseach to withdraw what he": a description holds no one else's pronoun.
+        return len(noun_phrase.split()) >= 2 and not _PERSONAL_PRONOUN.search(noun_phrase)
     if first[0].islower():
         # "councillor Joan Whitaker", "shop owner Raj Patel": lower-case role words, then a name.
         words = noun_phrase.split()
