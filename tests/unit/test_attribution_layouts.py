@@ -385,3 +385,11 @@ def test_a_clause_with_someones_pronoun_is_no_description_of_a_speaker():
     assert not any(speaker and "withdraw" in speaker for speaker in speakers)
     assert speakers_in("“It all came together for us,” said the man who led them to success.") == [
         "the man who led them to success"]
+
+
+def test_a_description_after_a_name_describes_it_with_or_without_the_comma_before_the_verb():
+    assert speakers_in(
+        "“I'm nervous,” said Khalid Morsi, 53, a 33-year veteran of the plant.\n\n"
+        "Alisha Petrie-Smith, 56, a GM worker for 28 years said: “We have given up plenty for GM.”\n\n"
+        "Eric Formby with the Independent Drivers Guild, the group behind the wage effort, said: “It is up to them.”"
+    ) == ["Khalid Morsi", "Alisha Petrie-Smith", "Eric Formby"]

@@ -99,6 +99,11 @@ _BEFORE_THE_VERB = re.compile(
 _NAME_OF = re.compile(rf"^(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}})\s+(?:of|from|at)\s+(?P<where>[A-Z].*)$")
 
 
+# A full name ending a clause, maybe followed by an age or by where the person is from or with.
+_NAMED_BEFORE = re.compile(
+    rf"(?:^|,\s*)(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{1,3}})(?:,\s*\d{{1,3}}|\s+(?:of|from|at|with)\s+(?:the\s+)?[A-Z][^,]*)?\s*$")
+
+
 def subject_phrase(left: str) -> tuple[str, str | None] | None:
     """('Giorgi Gogia', 'associate director …') from 'Giorgi Gogia, associate director …, ' before 'told'."""
     left = left[-CLAUSE_REACH:]
@@ -117,10 +122,16 @@ def subject_phrase(left: str) -> tuple[str, str | None] | None:
     if left.endswith(",") and (address := _address_after(left)):
         # "Mrs Kensett, 40, of Pulborough Close, Whitehawk, said": an age and an address describe her.
         left, appositive = address
-    elif left.endswith(","):
-        parts = left[:-1].rsplit(",", 1)
-        if len(parts) == 2 and looks_like_speaker(parts[0].split(",")[-1].strip()):
+    elif left.endswith(",") or (  # "Aleasa Petross-Smith, 56, a GM worker for 28 years said": the comma before
+            # the verb left out, the description still describes the name before it
+            "," in left and DETERMINERS.match(left.rsplit(",", 1)[-1].strip())
+            and _NAMED_BEFORE.search(left.rsplit(",", 1)[0])):
+        parts = (left[:-1] if left.endswith(",") else left).rsplit(",", 1)
+        if len(parts) == 2 and (_NAMED_BEFORE.search(parts[0]) or looks_like_speaker(parts[0].split(",")[-1].strip())):
+            # "Erik Forman with the Independent Drivers Guild, the group behind …, said": the name is the subject
             left, appositive = parts[0], parts[1].strip()
+            if named := _NAMED_BEFORE.search(left):
+                left = named.group("name")
         else:
             left = left[:-1]  # "However, Sgt Donal Cronin, said": the subject, set off by commas
     # A subject starts after the previous clause: punctuation, a conjunction, or another speech verb ("said his coach").
