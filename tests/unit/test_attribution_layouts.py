@@ -393,3 +393,12 @@ def test_a_description_after_a_name_describes_it_with_or_without_the_comma_befor
         "Alisha Petrie-Smith, 56, a GM worker for 28 years said: “We have given up plenty for GM.”\n\n"
         "Eric Formby with the Independent Drivers Guild, the group behind the wage effort, said: “It is up to them.”"
     ) == ["Khalid Morsi", "Alisha Petrie-Smith", "Eric Formby"]
+
+
+def test_a_name_the_story_turns_to_with_who_is_someone_a_later_pronoun_stands_for():
+    assert speakers_in(
+        "“The school has let the village down,” said councillor Jane Andrews.\n\n"
+        "The threat of closure is personal for former pupil Tracy Cranwell, who has had three generations of her "
+        "family go through the school.\n\n"
+        "She said: “This is very personal to me.”"
+    ) == ["Jane Andrews", "Tracy Cranwell"]

@@ -843,6 +843,8 @@ class Attributor:
             role_lead = len(lead) <= 7 and lead[-1:] and lead[-1].capitalize() in NAME_PREFIXES
             subject_position = (len(lead) <= 3 or role_lead) and not any(word.lower() in NOT_ROLE_WORDS for word in lead)
             following = narration[match.end():match.end() + 8]
+            # "… for former pupil Tracie Crascall, who has had three generations …": the person the story turns to.
+            subject_position = subject_position or following.startswith((", who ", ", whose "))
             if following.startswith(("’s", "'s")):
                 continue  # a possessor ("Dana Price’s son"), not the subject a later pronoun stands for
             if subject_position and could_be_personal_name(match.group(0), following) \
