@@ -402,3 +402,18 @@ def test_a_name_the_story_turns_to_with_who_is_someone_a_later_pronoun_stands_fo
         "family go through the school.\n\n"
         "She said: “This is very personal to me.”"
     ) == ["Jane Andrews", "Tracy Cranwell"]
+
+
+def test_a_bracketed_aside_between_a_name_and_its_verb_leaves_the_name_the_subject():
+    assert speakers_in(
+        "Cllr Pascal McEvan (FF) said he was tired of listening to Sinn Féin “rhetoric”.\n\n"
+        "Player of the match Rohan Ravi (who struck 240, his maiden century), said it “felt good to contribute”."
+    ) == ["Pascal McEvan", "Rohan Ravi"]
+
+
+def test_a_body_whose_name_has_of_in_it_speaks_as_that_body():
+    speakers = speakers_in(
+        "Singapore's Ministry of Foreign Affairs (MFA) said that it welcomed Malaysian Economic Affairs Minister "
+        "Mohamed Azmin Ali's visit, despite a “provocative act” by the chief minister of Johor."
+    )
+    assert speakers == ["Ministry of Foreign Affairs"]

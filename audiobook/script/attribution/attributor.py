@@ -82,6 +82,7 @@ _WRITTEN_BY = re.compile(
     rf"\b(?i:letter|statement|note|message|e-?mail|post|text)\s+(?:from|by|written by)\s+"
     rf"(?P<np>(?:{NAME_WORD}\s+){{0,3}}{NAME_WORD})")
 _POSSESSOR = r"\b(?:[Hh]is|[Hh]er|[Tt]heir|[A-Z][\w-]*[’']s)\s+"
+_POSSESSOR_BEFORE = re.compile(r"^(?:the\s+)?(?:[A-Z][\w-]*\s+)*[A-Z][\w-]*[’']s?\s+")
 _NAMED_RELATION = re.compile(rf"{_POSSESSOR}(?:[\w-]+\s+)?\w+,\s+(?P<name>[A-Z][a-z’'-]+),")
 _NAMED_RELATIVE = re.compile(
     rf"{_POSSESSOR}(?:[\w-]+\s+)?(?:{'|'.join(sorted(KIN_WORDS))})\s+(?P<name>[A-Z][a-z’'-]+)\b(?![’']|\s+[A-Z])")
@@ -600,6 +601,10 @@ class Attributor:
             return organisation
         if noun_phrase.lower() in {"i", "we", "it"}:
             return None
+        # "Singapore's Ministry of Foreign Affairs (MFA) said": the body, whose name is no person's.
+        if (body := _POSSESSOR_BEFORE.sub("", noun_phrase)) in self._organisations:
+            self._found_by = "organisation"
+            return self._named_organisation(body)
         person = self._find(noun_phrase)
         if person is None and proper_name(noun_phrase) in self._not_people:
             return None
@@ -780,7 +785,10 @@ class Attributor:
         named = named or self._organisations_about
         if not named:
             return None
-        name = next((name for name in named if noun and noun in name.lower()), named[0])
+        return self._named_organisation(next((name for name in named if noun and noun in name.lower()), named[0]))
+
+    def _named_organisation(self, name: str) -> Person:
+        """The body the parser named (a key of ``_organisations``), as a speaker, met now."""
         person = self._find(name)
         if person is None:
             # "Cathay" and "Cathay Pacific" are one body.

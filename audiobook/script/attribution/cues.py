@@ -99,6 +99,7 @@ _BEFORE_THE_VERB = re.compile(
 _NAME_OF = re.compile(rf"^(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}})\s+(?:of|from|at)\s+(?P<where>[A-Z].*)$")
 
 
+_ASIDE_BEFORE_THE_VERB = re.compile(r"\s*\([^()]{1,80}\),?\s*$")
 # A full name ending a clause, maybe followed by an age or by where the person is from or with.
 _NAMED_BEFORE = re.compile(
     rf"(?:^|,\s*)(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{1,3}})(?:,\s*\d{{1,3}}|\s+(?:of|from|at|with)\s+(?:the\s+)?[A-Z][^,]*)?\s*$")
@@ -109,6 +110,9 @@ def subject_phrase(left: str) -> tuple[str, str | None] | None:
     left = left[-CLAUSE_REACH:]
     # "Eddie Hambly, 60, who has lived …": an age before a relative clause says nothing of who speaks.
     left = re.sub(r",\s*\d{1,3}\s*(?=,\s*(?:who|whose)\b)", "", left)
+    # "Cllr Paschal McEvoy (FF) said", "Rachin Ravindra (who struck 240, his maiden century), said": a
+    # bracketed aside between the subject and its verb.
+    left = _ASIDE_BEFORE_THE_VERB.sub("", left)
     # "Doherty again said", "McCormick at one point shot back": what stands between the subject and its verb.
     left = left.rstrip()
     while (trimmed := _BEFORE_THE_VERB.sub("", left)) != left:
