@@ -34,7 +34,8 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
      r"|\bconnect with us\b|^(facebook|twitter|x|whatsapp|linkedin|email)$", 1.0),
     # the page's own furniture: an app to download, a picture's alt text, a bare address, a gallery's
     # counter, a writer's handle or email address
-    (r"^(download|get) .{0,40}\bapp\b|^(avatar|thumbnail|logo|icon)$|^(https?://|www\.)\S+$"
+    (r"^(download|get) .{0,40}\bapp\b|^(avatar|thumbnail|logo|icon|image|photo|picture)$|^(https?://|www\.)\S+$"
+     r"|^\[email(&#160;|\s)protected\]$"
      r"|^((image|photo|picture|slide) )?\d+ ?(of|/) ?\d+$|^@\w{2,}$|^(twitter|x|instagram|threads|bluesky): ?@\w+"
      r"|\bfollow (him|her|them|me) on\b|^[\w.+-]+@[\w-]+(\.[\w-]+)+$", 1.0),
     # the site talking about itself when something fails to load (a story's 'the service is unavailable'

@@ -64,6 +64,8 @@ def _silent_chrome(document: dict) -> list[str]:
     "IN OTHER NEWS",
     "[related-posts]",
     "For the full interview, click on this link",
+    "[email\u00a0protected]",  # what a page's email obfuscation leaves when scraped
+    "image",
 ])
 def test_words_about_the_page_silence_a_short_line_even_inside_the_story(text):
     assert is_chrome(Line(text), "body")
