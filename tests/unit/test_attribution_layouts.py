@@ -417,3 +417,11 @@ def test_a_body_whose_name_has_of_in_it_speaks_as_that_body():
         "Mohamed Azmin Ali's visit, despite a “provocative act” by the chief minister of Johor."
     )
     assert speakers == ["Ministry of Foreign Affairs"]
+
+
+def test_a_quote_collection_may_sign_with_a_surname_it_has_given_in_full():
+    assert speakers_in(
+        "The best quotes from the weekend.\n\n"
+        "‘It was a critical moment.’ – Wales coach Owen Pryce on his team’s escape.\n\n"
+        "‘The better team lost today.’ – Pryce rated France’s performance better than Wales’."
+    ) == ["Owen Pryce", "Owen Pryce"]

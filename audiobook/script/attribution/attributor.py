@@ -47,6 +47,8 @@ _PRINTED_NAME = rf"{NAME_WORD}(?:\s+(?:(?:{'|'.join(NAME_PARTICLES)})\s+)?{NAME_
 _SIGNATURE = re.compile(
     rf"^\s*(?:(?P<dash>[—–-]{{1,2}})\s*)?(?:[\w’'.&-]+\s+){{0,10}}?(?P<np>{_PRINTED_NAME})"
     rf"(?(dash)\s*(?:$|[,(]|\s(?:on|after|about|when|while|during|as|at|in)\b)|\s+(?:on|after|about|when|while|during)\b)")
+# "– Gatland rated France’s performance better": a surname the article has given in full, after the dash.
+_SURNAME_SIGNATURE = re.compile(rf"^\s*(?P<dash>[—–-]{{1,2}})\s*(?P<np>{NAME_WORD})\s+[a-z]")
 # "Great Britain coach, Brian Noble" and "Great Britain stand-off, Danny McGuire, on that video decision":
 # a role, a comma, the name, on a line of their own below the quotation.
 _ROLE_THEN_NAME = re.compile(
@@ -443,7 +445,8 @@ class Attributor:
         if (named := _NAME_FIRST.match(clause)) and self._may_speak_on(named.group("np")):
             return self._resolve(named.group("np"), None)
         # "‘…’ – France captain Guilhem Guirado on the red card": a quote collection signing in the same paragraph.
-        if (signed := _SIGNATURE.match(clause)) and signed.group("dash") and self._may_speak_on(signed.group("np")):
+        if (signed := _SIGNATURE.match(clause) or _SURNAME_SIGNATURE.match(clause)) and signed.group("dash") and \
+                self._may_speak_on(signed.group("np")):
             return self._resolve(signed.group("np"), None)
         match = SPEECH_VERB.search(clause)
         # "… a “disgrace” as boss Michael O’Leary apologised": a clause of its own, not the quote's cue.
