@@ -184,11 +184,11 @@ class Attributor:
         self._quoted_last: Person | None = None
         """Who the previous paragraph ended by quoting, when nobody else was named after the quote."""
         self._reported_last: Person | str | None = None
-        """Who the last paragraph's narration reported as speaking, or was about: a paragraph of quotation after it is theirs."""
-        self._reported_basis = "continues-reported"
         """Who the previous paragraph's last sentence reported as speaking ('Mr Clare said Millan owned up …'), or
         its pronoun when that stood for a name not yet quoted ('He praised his team …'), made a person only if
         a paragraph of quotation follows."""
+        self._reported_basis = "continues-reported"
+        """'continues-subject' when that sentence only spoke of someone already quoted ('Brand was delighted …')."""
         self._introduced: tuple[Person, str] | None = None
         """Who the previous paragraph introduced with a colon ('After the win, he said:'), and how they were found."""
         self._answering: Person | None = None

@@ -97,5 +97,5 @@ def settle_names(people: list[Person], full_names: Iterable[str]) -> dict[int, P
 
 
 def _same_sex(person: Person, named: Person | None) -> bool:
-    """"Mrs Shah" is not Anil Shah, heard before her: a surname shared by a woman and a man stays each one's."""
+    """'Mrs Shah' is not Anil Shah, heard before her: a surname shared by a woman and a man stays each one's."""
     return named is None or "unknown" in (person.gender, named.gender) or person.gender == named.gender
