@@ -74,6 +74,10 @@ _OVERRIDES = click.option(
 )
 _PUBLICATION = click.option("--publication", help="Publication name for the artist and album tags.")
 _RATE = click.option("--rate", type=click.IntRange(80, 500), help="Narrator's words per minute; other voices follow.")
+_CAUTIOUS = click.option(
+    "--cautious", is_flag=True,
+    help="Voice a quote as its speaker only when a name says who that is; the rest in the unidentified voice.",
+)
 
 
 class _Command(click.Group):
@@ -130,12 +134,13 @@ def main() -> None:
 @_PUBLICATION
 @_CACHE
 @click.option("--epub", is_flag=True, help="Also write OUT.epub: a talking book, text and audio in sync.")
+@_CAUTIOUS
 @_CLUSTER
 @click.option("-q", "--quiet", is_flag=True, help="Print only the MP3 paths.")
 def render(
     articles: tuple[str, ...], output: Path | None, output_dir: Path, cast_path: Path | None,
     overrides_path: Path | None, lexicon_path: Path | None, rate: int | None, jobs: int | None, bitrate: str,
-    publication: str | None, cache: dict, epub: bool, cluster: str | None, quiet: bool,
+    publication: str | None, cache: dict, epub: bool, cautious: bool, cluster: str | None, quiet: bool,
 ) -> None:
     """Render each ARTICLE (a text, Markdown or HTML file, a URL, an edited script .json, or - for
     standard input) to a tagged MP3 with transcript and chapters.
@@ -153,7 +158,7 @@ def render(
 
     options = Options(
         cast_path=cast_path, lexicon_path=lexicon_path, overrides_path=overrides_path, output_dir=output_dir,
-        **cache, jobs=jobs, bitrate=int(bitrate), rate=rate, publication=publication, epub=epub,
+        **cache, jobs=jobs, bitrate=int(bitrate), rate=rate, publication=publication, epub=epub, cautious=cautious,
     )
     started = time.perf_counter()
     with _Progress(enabled=not quiet and sys.stderr.isatty()) as progress:
@@ -230,9 +235,10 @@ class _Progress:
 @_LEXICON
 @_RATE
 @_PUBLICATION
+@_CAUTIOUS
 def script(
     articles: tuple[str, ...], as_json: bool, cast_path: Path | None, overrides_path: Path | None,
-    lexicon_path: Path | None, rate: int | None, publication: str | None,
+    lexicon_path: Path | None, rate: int | None, publication: str | None, cautious: bool,
 ) -> None:
     """Show the script each ARTICLE would be rendered from, with the options render takes, without
     synthesizing anything. `speech` is what the engine will hear where it differs from the text.
@@ -244,7 +250,7 @@ def script(
     from audiobook.script.scriptfile import script_to_json
 
     options = Options(cast_path=cast_path, overrides_path=overrides_path, lexicon_path=lexicon_path, rate=rate,
-                      publication=publication)
+                      publication=publication, cautious=cautious)
     documents, failures = [], []
     for article in articles:
         try:
@@ -307,15 +313,16 @@ def _print_segment(number: int, segment: dict, names: dict[str, str]) -> None:
 @_LEXICON
 @_RATE
 @_CACHE
+@_CAUTIOUS
 def say(
     article: str, number: int, output: Path | None, cast_path: Path | None, overrides_path: Path | None,
-    lexicon_path: Path | None, rate: int | None, cache: dict,
+    lexicon_path: Path | None, rate: int | None, cache: dict, cautious: bool,
 ) -> None:
     """Hear segment N alone (numbered as `audiobook script` prints them), in the voice the render gives it."""
     from audiobook.api import Options, prepare, say as say_segment
 
     options = Options(cast_path=cast_path, overrides_path=overrides_path, lexicon_path=lexicon_path, rate=rate,
-                      **cache)
+                      **cache, cautious=cautious)
     prepared = prepare(article, options, analyse_aside=True)
     if output:
         click.echo(str(say_segment(prepared, number, output, options)))
@@ -400,10 +407,11 @@ def voices(cast_path: Path | None, engine_name: str, audition: bool, output_dir:
 @_JOBS
 @_BITRATE
 @_CACHE
+@_CAUTIOUS
 @_CLUSTER
 def publish(
     articles: tuple[str, ...], feed_dir: Path, base_url: str | None, cast_path: Path | None, rate: int | None,
-    jobs: int | None, bitrate: str, cache: dict, cluster: str | None,
+    jobs: int | None, bitrate: str, cache: dict, cautious: bool, cluster: str | None,
 ) -> None:
     """Render each ARTICLE as a podcast episode in the feed folder and update its feed.xml and web pages.
 
@@ -412,7 +420,7 @@ def publish(
     from audiobook.api import Options
     from audiobook.publish.publisher import publish as publish_articles
 
-    options = Options(cast_path=cast_path, **cache, jobs=jobs, rate=rate, bitrate=int(bitrate))
+    options = Options(cast_path=cast_path, **cache, jobs=jobs, rate=rate, bitrate=int(bitrate), cautious=cautious)
     if cluster:
         from audiobook import cluster as on_cluster  # dask loads only when a cluster is asked for
 

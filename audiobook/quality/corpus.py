@@ -69,12 +69,12 @@ class Totals:
         ]
 
 
-def score_folder(folder: Path, verbose: bool = False) -> Totals:
+def score_folder(folder: Path, verbose: bool = False, cautious: bool = False) -> Totals:
     totals = Totals()
     for key in sorted(folder.glob("*.gold.json")):
         totals.articles += 1
         try:
-            scores = score_key(key)
+            scores = score_key(key, cautious)
         except Exception as error:  # noqa: BLE001 - a crash is a measured outcome here, not a bug in the scorer
             totals.failed.append(f"{key.name.removesuffix('.gold.json')} ({type(error).__name__})")
             totals.quotes += len(json.loads(key.read_text())["quotes"])
@@ -112,12 +112,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="each article and its problems")
     parser.add_argument("--by-basis", action="store_true", help="how often each attribution basis is right")
     parser.add_argument("--pin", type=Path, metavar="BASELINE", help="write the keys' counts as the gate's baseline")
+    parser.add_argument("--cautious", action="store_true", help="as `audiobook render --cautious` would attribute")
     arguments = parser.parse_args(argv)
     if arguments.pin:
         pin(arguments.folders, arguments.pin)
         return 0
     for folder in arguments.folders:
-        totals = score_folder(folder, arguments.verbose)
+        totals = score_folder(folder, arguments.verbose, arguments.cautious)
         print("\n".join(totals.lines(str(folder)) + (totals.basis_lines() if arguments.by_basis else [])))
     return 0
 

@@ -159,12 +159,12 @@ def article_for(key: Path) -> Path:
     return next(path for path in key.parent.glob(f"{stem}.*") if not path.name.endswith(".gold.json"))
 
 
-def score_key(key: Path) -> Scores:
-    """Understand the key's article as `audiobook script --json` would, and score it."""
-    from audiobook.api import prepare
+def score_key(key: Path, cautious: bool = False) -> Scores:
+    """Understand the key's article as `audiobook script --json` (with ``--cautious``) would, and score it."""
+    from audiobook.api import Options, prepare
     from audiobook.script.scriptfile import script_to_json
 
-    prepared = prepare(str(article_for(key)))
+    prepared = prepare(str(article_for(key)), Options(cautious=cautious))
     return score(script_to_json(prepared.script, prepared.cast), json.loads(key.read_text()))
 
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from audiobook.script.attribution import Attributor, Person
+from audiobook.script.attribution import UNSURE, Attributor, Person
 from audiobook.script.attribution.people import settle_names
 from audiobook.script.attribution.syntax import Analysis, analyse
 from audiobook.extract.dates import spoken_date
@@ -27,13 +27,16 @@ def article_texts(article: Article) -> list[str]:
     return [article.title, article.subtitle or "", *(block.text for block in article.blocks)]
 
 
-def build_script(article: Article, cache_folder: Path | None = None, analysis: Analysis | None = None) -> Script:
+def build_script(
+    article: Article, cache_folder: Path | None = None, analysis: Analysis | None = None, voiced_from: float = UNSURE,
+) -> Script:
     """``cache_folder`` keeps the article's analysis, so an unchanged article is not parsed again;
-    an ``analysis`` given is used as it is (``NO_ANALYSIS``: the rules alone)."""
+    an ``analysis`` given is used as it is (``NO_ANALYSIS``: the rules alone). Quotes less sure than
+    ``voiced_from`` go to an unidentified speaker."""
     texts = article_texts(article)
     attributor = Attributor(
         interviewer=article.byline, about=[article.title, article.subtitle or ""], whole="\n".join(texts),
-        analysis=analysis if analysis is not None else analyse(texts, cache_folder),
+        analysis=analysis if analysis is not None else analyse(texts, cache_folder), voiced_from=voiced_from,
     )
     spoken_by: list[tuple[Segment, Person | None]] = []
     # A quote collection may sign its quotations with a line read as a heading ("Great Britain coach, Brian Noble").

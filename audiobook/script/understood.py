@@ -28,8 +28,8 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 _UNDERSTANDING = ("source", "extract", "script", "names.py", "model.py")
 
 
-def script_key(text: str, location: str, url: str | None) -> str:
-    material = json.dumps([_understanding_digest(), text, location, url])
+def script_key(text: str, location: str, url: str | None, cautious: bool = False) -> str:
+    material = json.dumps([_understanding_digest(), text, location, url, cautious])
     return hashlib.sha256(material.encode()).hexdigest()
 
 

@@ -46,6 +46,22 @@ def test_script_json_follows_the_contract():
     assert [caption["credit"] for caption in captions] == ["Siranush Sargsyan"] * 3
 
 
+def test_a_cautious_script_voices_only_speakers_a_name_gives():
+    def quote_speakers(*flags: str) -> list[tuple[str, str]]:
+        result = run("script", str(SAMPLE), "--json", *flags)
+        assert result.exit_code == 0, result.output
+        document = json.loads(result.stdout)
+        names = {speaker["id"]: speaker["name"] for speaker in document["speakers"]}
+        return [(names[segment["speaker"]], segment["basis"]) for segment in document["segments"] if segment["role"] == "quote"]
+
+    usual, cautious = quote_speakers(), quote_speakers("--cautious")
+    assert "an unidentified speaker" not in {name for name, _ in usual}
+    for (name, basis), (cautious_name, _) in zip(usual, cautious, strict=True):
+        named = basis.endswith((":name", ":new-name")) or basis in ("qa-label", "signed-below")
+        assert cautious_name == (name if named else "an unidentified speaker") or basis == "continues-quote"
+    assert {name for name, _ in cautious} - {"an unidentified speaker"}  # name cues still speak as their speaker
+
+
 def test_script_table_is_for_people():
     result = run("script", str(SHORT))
     assert result.exit_code == 0

@@ -6,7 +6,7 @@ language model, each failing on the code before its rule."""
 from __future__ import annotations
 
 from audiobook.extract import extract
-from audiobook.script.attribution import Attributor
+from audiobook.script.attribution import CAUTIOUS, CONFIDENCE, UNSURE, Attributor
 from audiobook.script.attribution.syntax import Analysis
 from audiobook.script.quotes import find_spans, single_marks
 
@@ -425,3 +425,32 @@ def test_a_quote_collection_may_sign_with_a_surname_it_has_given_in_full():
         "‘It was a critical moment.’ – Wales coach Owen Pryce on his team’s escape.\n\n"
         "‘The better team lost today.’ – Pryce rated France’s performance better than Wales’."
     ) == ["Owen Pryce", "Owen Pryce"]
+
+
+def _speakers_and_confidence(attributor: Attributor, paragraphs: list[str]) -> list[tuple[str | None, float]]:
+    return [
+        (quote.speaker.name if quote.speaker else None, quote.confidence)
+        for text in paragraphs for quote in attributor.paragraph(text)
+    ]
+
+
+def test_a_cautious_reading_voices_only_speakers_a_name_gives():
+    story = [
+        "“We will stay here, whatever comes,” said Ana Ruiz, a teacher in the town.",
+        "“Nobody has asked us what we want,” she added.",
+    ]
+    whole = "\n\n".join(story)
+    assert [name for name, _ in _speakers_and_confidence(Attributor(whole=whole), story)] == ["Ana Ruiz", "Ana Ruiz"]
+    cautious = _speakers_and_confidence(Attributor(whole=whole, voiced_from=CAUTIOUS), story)
+    assert [name for name, _ in cautious] == ["Ana Ruiz", "an unidentified speaker"]
+
+
+def test_a_quotation_going_on_is_as_sure_as_where_it_began():
+    story = [
+        "Ana Ruiz, a teacher in the town, said: “We will stay here, whatever comes, because this is our home.",
+        "“Nobody has asked us what we want, and nobody will until the last family has left the valley.”",
+    ]
+    whole = "\n\n".join(story)
+    for voiced_from in (UNSURE, CAUTIOUS):
+        assert _speakers_and_confidence(Attributor(whole=whole, voiced_from=voiced_from), story) == [
+            ("Ana Ruiz", CONFIDENCE["name"]), ("Ana Ruiz", CONFIDENCE["name"])]

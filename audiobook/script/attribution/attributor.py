@@ -121,6 +121,9 @@ CONFIDENCE = {
 UNCERTAIN = 0.7
 UNSURE = 0.5
 """Below this a guess is worse than a neutral voice: the quote is heard as an unidentified speaker."""
+CAUTIOUS = CONFIDENCE["name"]
+"""Where a cautious render voices quotes from: only speakers a name gives (a cue naming them, a Q&A label,
+a signature) and quotations going on from theirs; every other quote in the unidentified voice."""
 
 
 class Attributor:
@@ -128,12 +131,14 @@ class Attributor:
 
     def __init__(
         self, interviewer: str | None = None, about: list[str] | None = None, whole: str = "",
-        analysis: Analysis = Analysis((), ()),
+        analysis: Analysis = Analysis((), ()), voiced_from: float = UNSURE,
     ) -> None:
         """``interviewer`` is the byline; ``about`` the article's title and standfirst, which in a numbered
         interview ("The actress has taken over from …") say who answers; ``whole`` the article's text, whose
         full names (with those the parser found in ``analysis``) tell who a bare surname or a title and
-        surname is ("Musk said", "Mr Howard said" where "Prime Minister John Howard" is named anywhere)."""
+        surname is ("Musk said", "Mr Howard said" where "Prime Minister John Howard" is named anywhere).
+        A quote less sure than ``voiced_from`` (UNSURE, or CAUTIOUS) is heard as an unidentified speaker."""
+        self._voiced_from = voiced_from
         self.people: list[Person] = []
         known_first_names({word: set(codes) for word, codes in analysis.first_names})
         self.full_names = {
@@ -197,7 +202,8 @@ class Attributor:
         """Whom each pronoun of the narration last read stood for, by its offset."""
         self._labels: dict[str, Person] = {}
         """A transcript's initials and whom they stand for ('PM: Peter Mansbridge')."""
-        self._open_quote: Person | None = None
+        self._open_quote: AttributedSpan | None = None
+        """The last quotation, when a paragraph ended inside it: the next paragraph goes on in its voice."""
         self._nobody: Person | None = None
         self._quotes_lead: bool | None = None
         """Whether the article names its speakers below their quotations; decided at its first quotation."""
@@ -250,7 +256,7 @@ class Attributor:
             elif speaker := self._cue_before(before):
                 basis = f"cue-before:{self._found_by}"
             elif index == 0 and continuing:
-                speaker, basis = continuing, "continues-quote"
+                speaker, basis = continuing.speaker, "continues-quote"
             elif index == 0 and all_quotation and (signed := self._signed_below(following)):
                 speaker, basis = signed
             elif index == 0 and introduced and not _PARENTHETICAL.sub("", before).strip():
@@ -273,12 +279,13 @@ class Attributor:
         speakers, bases = self._fill_gaps(speakers, bases, pieces, carried_on if all_quotation else None, carried_basis)
         result = [
             AttributedSpan(span, speaker, "partial" if is_partial(text, span) else "full", basis=basis,
-                           confidence=_confidence(basis))
+                           # A quotation going on is as sure as where it began.
+                           confidence=continuing.confidence if continuing and basis == "continues-quote" else _confidence(basis))
             for span, speaker, basis in zip(spans, speakers, bases)
         ]
         # A guess worse than a neutral voice: heard as an unidentified speaker, listed first for the producer.
         result = [
-            replace(item, speaker=self._unidentified()) if item.confidence < UNSURE else item for item in result
+            replace(item, speaker=self._unidentified()) if item.confidence < self._voiced_from else item for item in result
         ]
         self._quoted_last = result[-1].speaker if result and not self._other_named(pieces[-1], result[-1].speaker) else None
         # "Sheila said:-" too: an old-fashioned colon and dash.
@@ -294,7 +301,7 @@ class Attributor:
         if result:
             self._last_speaker = result[-1].speaker or self._last_speaker
             if not result[-1].span.closed:
-                self._open_quote = result[-1].speaker
+                self._open_quote = result[-1]
         return result
 
     def _signed_below(self, following: Sequence[str]) -> tuple[Person, str] | None:
