@@ -55,6 +55,7 @@ STORE_NAME = "audiobook-clips"
 MARKER_NAME = "CACHEDIR.TAG"
 # The Cache Directory Tagging Specification's signature: backup tools skip the folder too.
 MARKER_TEXT = "Signature: 8a477f597d28d172789f06886806bc55\n# audiobook clip cache: files here are made and pruned by audiobook.\n"
+_MARKER_BEING_WRITTEN = re.compile(rf"\.{re.escape(MARKER_NAME)}\..*\.part")
 _CHECKSUM_LENGTH = 32  # hex digits of the SHA-256 of an entry's bytes, in its name
 _OUR_ENTRY = re.compile(r"[0-9a-f]{64}\.[0-9a-f]{32}\.(wav|mp3|json)")
 _OUR_SHARD = re.compile(r"[0-9a-f]{2}")
@@ -168,7 +169,12 @@ class ClipCache:
         if marker.is_file():
             return
         self.store.mkdir(parents=True, exist_ok=True)
-        if any(self.store.iterdir()):
+        # Another render starting at the same moment may be writing the marker (its temporary file) or have
+        # just written it and begun: neither makes the folder someone else's.
+        others = [entry for entry in self.store.iterdir() if not _MARKER_BEING_WRITTEN.fullmatch(entry.name)]
+        if marker.is_file():
+            return
+        if others:
             raise InputError(f"{self.store} exists but is not an audiobook cache (no {MARKER_NAME}); choose another --cache-dir")
         write_atomically(marker, MARKER_TEXT.encode())
 

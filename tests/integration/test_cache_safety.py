@@ -68,6 +68,28 @@ def test_a_same_named_folder_without_the_marker_is_not_taken_over(tmp_path):
     assert (tmp_path / STORE_NAME / "mine.txt").read_text() == "keep"
 
 
+def test_a_cache_another_render_is_claiming_at_the_same_moment_is_shared_not_refused(tmp_path, monkeypatch):
+    store = tmp_path / STORE_NAME
+    store.mkdir()
+    (store / f".{MARKER_NAME}.k2j9.part").write_text("")  # the other render's marker, half written
+    ClipCache(tmp_path).open()
+    assert (store / MARKER_NAME).is_file()
+
+    # Or it has just finished claiming it, between our look for the marker and our look inside.
+    late = tmp_path / "late"
+    (late / STORE_NAME).mkdir(parents=True)
+    iterdir = Path.iterdir
+
+    def claimed_meanwhile(folder: Path):
+        if folder == late / STORE_NAME and not (folder / MARKER_NAME).exists():
+            (folder / MARKER_NAME).write_text("Signature: 8a477f597d28d172789f06886806bc55\n")
+            (folder / ".probe.4242").write_text("")
+        return iterdir(folder)
+
+    monkeypatch.setattr(Path, "iterdir", claimed_meanwhile)
+    ClipCache(late).open()
+
+
 def test_an_empty_cache_dir_is_a_one_line_error_and_writes_nothing(tmp_path):
     result = audiobook("render", str(SHORT), "-o", str(tmp_path / "out" / "x.mp3"), "--cache-dir", "", home=tmp_path)
     assert result.returncode == 2
