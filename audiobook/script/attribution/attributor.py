@@ -19,11 +19,13 @@ from audiobook.script.attribution.cues import (
     subject_phrase, title_of,
 )
 from audiobook.script.attribution.lexicon import (
-    EPITHET, INTERVIEWEE, KIN_WORDS, LISTENER_VERBS, NAME_PARTICLES, NAME_PREFIXES, NAMING_VERB, OBJECT_VERBS, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, ORGANISATION_REFERENCE, PARTICIPLE,
+    EPITHET, INTERVIEWEE, KIN_WORDS, LISTENER_VERBS, OFFICE_TITLES, NAME_PARTICLES, NAME_PREFIXES, NAMING_VERB, OBJECT_VERBS, NOT_ROLE_WORDS, NOT_SPEAKER_LABELS, ORGANISATION_REFERENCE, PARTICIPLE,
     PASSIVE_NAMING,
     REPORTING_VERB, SPEECH_VERB, SPEECH_VERBS, TITLED_NAME, spelled_out,
 )
-from audiobook.script.attribution.people import Person, SeenName, could_be_he_or_she, learn_gender, surname_index
+from audiobook.script.attribution.people import (
+    Person, SeenName, could_be_he_or_she, gender_said_by, learn_gender, surname_index,
+)
 from audiobook.script.attribution.syntax import Analysis
 from audiobook.script.quotes import Span, find_spans
 
@@ -66,10 +68,6 @@ _DESCRIBED_NAME = re.compile(rf"^(?P<description>(?:an?|the)\s+(?:[a-z][\w’'-]
 _UNSAID = re.compile(r"\b(?:will|would|could|might|may|can|should|must|never|not|n’t|n't)\s+$")
 # Titles used with a first name: "Sir Stuart" for Sir Stuart Rose.
 _FIRST_NAME_TITLES = {"Sir", "Dame"}
-# Titles of an office, as against a courtesy ("Mr", "Dr"): the words a text uses for the office holder.
-_OFFICE_EPITHET = re.compile(
-    r"(?i:judge|magistrate|coroner|prosecutor|mayor|minister|president|senator|governor|councillor|cllr|cr|sheriff"
-    r"|inspector|sergeant|superintendent|detective|chief|commissioner|chairman|chairwoman|chair)")
 # "… and said the impact had been …": a second speech verb sharing the first one's subject.
 _ELIDED_SUBJECT = re.compile(rf"^\W*(?:and|but)\s+(?:also\s+|then\s+|later\s+)?(?:{SPEECH_VERBS})\b")
 # The subject of a whole sentence, past an opening phrase ("On Saturday, Google criticised …") and an
@@ -193,7 +191,7 @@ class Attributor:
         its pronoun when that stood for a name not yet quoted ('He praised his team …'), made a person only if
         a paragraph of quotation follows."""
         self._reported_basis = "continues-reported"
-        """'continues-subject' when that sentence only spoke of someone already quoted ('Brand was delighted …')."""
+        """How: 'continues-subject' when that sentence only spoke of someone already quoted ('Brand was delighted …')."""
         self._introduced: tuple[Person, str] | None = None
         """Who the previous paragraph introduced with a colon ('After the win, he said:'), and how they were found."""
         self._answering: Person | None = None
@@ -296,8 +294,8 @@ class Attributor:
             # "Lee Janzen (2-over-par 72)" above the quotes of a quote collection.
             self._introduced = person, "name-label"
         # After '“…,” she said.' the narration's first sentence is the quote's own cue, not indirect speech.
-        self._reported_basis = "continues-reported"
-        self._reported_last = self._reported_speaker(pieces[-1], after_cue=bool(result) and "cue-after" in result[-1].basis)
+        self._reported_last, self._reported_basis = self._reported_speaker(
+            pieces[-1], after_cue=bool(result) and "cue-after" in result[-1].basis)
         if result:
             self._last_speaker = result[-1].speaker or self._last_speaker
             if not result[-1].span.closed:
@@ -540,22 +538,24 @@ class Attributor:
                     return self._resolve(subject.group("np"), None)
         return None
 
-    def _reported_speaker(self, narration: str, after_cue: bool = False) -> Person | str | None:
+    def _reported_speaker(self, narration: str, after_cue: bool = False) -> tuple[Person | str | None, str]:
         """Who the narration's last sentence reports as speaking, in indirect speech: 'Mr Clare said Millan owned
-        up at the first opportunity.' → Mr Clare. The first speech verb with a subject is the main clause's."""
+        up at the first opportunity.' → Mr Clare. The first speech verb with a subject is the main clause's.
+        With the basis a paragraph of quotation after it would carry."""
+        reported = "continues-reported"
         text = narration.rstrip().rstrip(".!?…")
         start = len(text) + 1 - len(clause_before(text + " "))
         if after_cue and not text[:start].strip(" ,.!?…"):
-            return None
+            return None, reported
         for match in SPEECH_VERB.finditer(text, start):
             left = text[start: match.start()]
             if not left.strip(" ,") or not (found := subject_phrase(left)):
                 continue
             if found[0].lower() in {"he", "she"}:
                 # Whom the pronoun stood for where it stands, not after the names the sentence goes on to mention.
-                return self._pronoun_at.get(match.start() - len(left) + left.rindex(found[0])) or found[0].lower()
+                return self._pronoun_at.get(match.start() - len(left) + left.rindex(found[0])) or found[0].lower(), reported
             if self._may_speak_on(found[0]):
-                return self._resolve(*found)
+                return self._resolve(*found), reported
         # "Brand was delighted with his haul." then a paragraph of quotation: the one the sentence is about speaks.
         # Not a quote collection's signature ("— Belgium coach Roberto Martinez after …").
         if not after_cue and not text.lstrip().startswith(("—", "–", "-")) and (
@@ -566,9 +566,8 @@ class Attributor:
             else:
                 person = self._find(noun_phrase)
             if person is not None:
-                self._reported_basis = "continues-subject"
-                return person
-        return None
+                return person, "continues-subject"
+        return None, reported
 
     def _may_speak_on(self, noun_phrase: str) -> bool:
         """Whether a subject met away from a quote may be given its words: a pronoun, someone already met, a
@@ -670,8 +669,9 @@ class Attributor:
     def _find(self, noun_phrase: str) -> Person | None:
         name = proper_name(noun_phrase)
         key = description_key(noun_phrase)
+        said = gender_said_by(noun_phrase)
         for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True):
-            if not _may_be_the_same(noun_phrase, person.gender):
+            if not _same_sex(said, person.gender):
                 continue
             if name and not person.described and (name == person.name or name in person.aliases):
                 return person
@@ -703,9 +703,8 @@ class Attributor:
         match = EPITHET.match(noun_phrase.strip())
         if not match:
             return None
-        holder = Person(name=noun_phrase)
-        learn_gender(holder, noun_phrase)
-        fits = {holder.gender, "unknown"} if holder.gender != "unknown" else {"female", "male", "unknown"}
+        said = gender_said_by(noun_phrase)
+        fits = {said, "unknown"} if said != "unknown" else {"female", "male", "unknown"}
         # "the judge" is Judge Ann Price, whoever was named since: someone the text gave that word first.
         noun = re.compile(rf"\b{re.escape(match.group(1))}\b", re.IGNORECASE)
         if titled := next((
@@ -714,7 +713,7 @@ class Attributor:
         ), None):
             return titled
         # "the young man" is not Judge Sanchia Burrell, named since: someone known by an office is called by it.
-        office = _OFFICE_EPITHET.fullmatch(match.group(1))
+        office = match.group(1).lower() in OFFICE_TITLES
         person = next((
             person for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True)
             if not person.described and not self._is_organisation(person) and person.gender in fits
@@ -729,7 +728,7 @@ class Attributor:
         if person is not None and noun_phrase not in person.aliases:
             person.aliases.append(noun_phrase)
             if person.gender == "unknown":
-                person.gender = holder.gender
+                person.gender = said
         return person
 
     def _introduce(self, noun_phrase: str, appositive: str | None) -> Person:
@@ -741,10 +740,13 @@ class Attributor:
             or (name.replace("’", "'") not in self._surnames and _first_name_gender(name) != "unknown")) else None
         if name and " " not in name:
             # "Marsh:" after "Ida Marsh has published …": the full name as first given; "Sir Stuart" is Stuart Rose.
+            said = gender_said_by(noun_phrase)
+
             def fuller(full: str) -> bool:
+                if not (full.startswith(f"{name} ") if first_name else full.endswith(f" {name}")):
+                    return False
                 known = next((person.gender for person in self.people if person.name == full), _first_name_gender(full))
-                return (full.startswith(f"{name} ") if first_name else full.endswith(f" {name}")) and \
-                    _may_be_the_same(noun_phrase, known)
+                return _same_sex(said, known)
 
             full = [(entry.seen_at, full) for full, entry in self._seen_names.items() if fuller(full)]
             elsewhere = {full for full in self.full_names if fuller(full) and len(full.split()) == 2}
@@ -898,9 +900,7 @@ class Attributor:
                 appositive = self._seen_appositives.get(words)
                 seen = SeenName(self._clock, appositive=appositive)
                 if appositive:
-                    holder = Person(name=words)
-                    learn_gender(holder, appositive)
-                    seen.gender = holder.gender
+                    seen.gender = gender_said_by(appositive)
                 self._seen_names[words] = seen
             elif kind == "organisation":
                 self._clock += 1
@@ -976,14 +976,13 @@ def _subjects_again(narration: str, events: list[tuple[float, str, str]]) -> lis
 
 def _holds_office(person: Person) -> bool:
     """Whether the text has given the person an office's title ("Judge Burrell", "Mayor Ana Ruiz")."""
-    return any(_OFFICE_EPITHET.fullmatch(title) for alias in (person.name, *person.aliases) if (title := title_of(alias)))
+    return any((title_of(alias) or "").lower() in OFFICE_TITLES for alias in (person.name, *person.aliases))
 
 
-def _may_be_the_same(noun_phrase: str, gender: Gender) -> bool:
-    """Whether words that may name someone of this gender do: "Mrs Patel" is not Mr Patel, whose surname she shares."""
-    said_of = Person(name=noun_phrase)
-    learn_gender(said_of, noun_phrase)
-    return "unknown" in (said_of.gender, gender) or said_of.gender == gender
+def _same_sex(said: Gender, gender: Gender) -> bool:
+    """Whether what words say of someone fits a person of this gender: "Mrs Patel" is not Mr Patel, whose surname
+    she shares."""
+    return "unknown" in (said, gender) or said == gender
 
 
 def _could_be_first_name(word: str) -> bool:
@@ -997,11 +996,12 @@ def _leading_description(text: str) -> str | None:
 
 
 def _first_name_gender(name: str) -> Gender:
-    """What a name's first name firmly says ('female' for Victoria Maher or Celia; nothing for Jo or Sam Reid)."""
+    """What a name's first name says ('female' for Victoria Maher, Celia or Sharon; nothing for Jo or Sam Reid)."""
     words = name.split()
     # Only a capitalised word: those the analysis has asked the list about already ("a teacher" would read it whole).
     codes = first_name_genders(words[0]) if words and words[0][:1].isupper() else set()
-    # Firmly: a woman's (or a man's) name somewhere, and nowhere a man's, a unisex name, or leaning the other way.
+    # A woman's (or a man's) name somewhere and nowhere a man's or a unisex one; leaning the other way in some
+    # country ("Sharon": F, ?M) does not count against it.
     if codes & {"F", "1F"} and not codes & {"M", "1M", "?"}:
         return "female"
     if codes & {"M", "1M"} and not codes & {"F", "1F", "?"}:

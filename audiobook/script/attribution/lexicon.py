@@ -36,6 +36,7 @@ NOT_ROLE_WORDS = _words("not_role_words")
 NAME_PARTICLES = tuple(_DATA["name_particles"])
 OBJECT_VERBS = _words("object_verbs")
 KIN_WORDS = _words("kin_words")
+OFFICE_TITLES = _words("office_titles")
 SENTENCE_OPENER = re.compile(rf"^(?:{'|'.join(_DATA['sentence_openers'])}),?\s+")
 _ABBREVIATED_TITLE = re.compile(rf"(?<!\w)({'|'.join(map(re.escape, sorted(_DATA['title_abbreviations'], key=len, reverse=True)))})(?!\w)")
 

@@ -42,14 +42,19 @@ def could_be_he_or_she(person: Person) -> bool:
     return len(person.name.split()) >= 2 or any(title_of(alias) for alias in person.aliases)
 
 
-def learn_gender(person: Person, words: str) -> None:
-    if person.gender != "unknown":
-        return
+def gender_said_by(words: str) -> Gender:
+    """What words said of someone tell of their sex: 'Mrs Patel', 'his wife' female; 'the young man' male."""
     tokens = {token.strip(".,").lower() for token in words.split()}
     if tokens & FEMALE_WORDS and not tokens & MALE_WORDS:
-        person.gender = "female"
-    elif tokens & MALE_WORDS and not tokens & FEMALE_WORDS:
-        person.gender = "male"
+        return "female"
+    if tokens & MALE_WORDS and not tokens & FEMALE_WORDS:
+        return "male"
+    return "unknown"
+
+
+def learn_gender(person: Person, words: str) -> None:
+    if person.gender == "unknown":
+        person.gender = gender_said_by(words)
 
 
 def surname_index(full_names: Iterable[str]) -> dict[str, str]:
