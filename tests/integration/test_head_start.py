@@ -133,6 +133,18 @@ def test_spacy_loads_without_pytorch_while_other_threads_look_for_it():
     assert result.stdout.split() == ["['absent']", "False"]
 
 
+def test_spacy_loads_without_its_command_line_which_stays_within_reach():
+    code = (
+        "import sys\n"
+        "from audiobook.script.attribution.syntax import _import_spacy\n"
+        "spacy = _import_spacy()\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('spacy.cli', 'weasel', 'typer', 'httpx'))))\n"
+        "print(spacy.info(silent=True)['spacy_version'] == spacy.__version__, 'spacy.cli' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split("\n")[:2] == ["[]", "True True"]
+
+
 def test_a_re_render_of_an_unchanged_article_loads_no_understanding_code(tmp_path: Path):
     command = [sys.executable, "-X", "importtime", "-m", "audiobook.cli", "render", str(SHORT),
                "-o", str(tmp_path / "episode.mp3"), "--cache-dir", str(tmp_path / "cache"), "-q"]

@@ -51,6 +51,16 @@ def test_settled_names_merge_one_person_met_by_surname_and_by_full_name():
     assert standing[id(full)].name == "Gretchen Whitmer" and standing[id(full)].gender == "female"
 
 
+def test_the_tokenizer_read_from_the_model_folder_is_the_one_spacy_would_load():
+    # The pipeline skips building spaCy's default English tokenizer before reading the model's own.
+    spacy = syntax._import_spacy()
+    standard = spacy.load(syntax.model_folder(), exclude=syntax._UNUSED_COMPONENTS)
+    # Its rules, patterns and special cases, not the strings the shared pipeline has met in other tests.
+    assert syntax.pipeline().tokenizer.to_bytes(exclude=["vocab"]) == standard.tokenizer.to_bytes(exclude=["vocab"])
+    text = "Dr. O’Neill-Smith, 56, said: “We’re done” (U.S. e-mail: a.b@c.org) at 9:30 p.m. on Jan. 5th."
+    assert [token.text for token in syntax.pipeline()(text)] == [token.text for token in standard(text)]
+
+
 def test_the_analysis_is_cached_by_content(tmp_path, monkeypatch):
     first = syntax.analyse(TEXTS, tmp_path)
     monkeypatch.setattr(syntax, "_analyse", lambda texts: pytest.fail("an unchanged article was parsed again"))
