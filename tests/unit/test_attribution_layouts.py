@@ -437,12 +437,25 @@ def _speakers_and_confidence(attributor: Attributor, paragraphs: list[str]) -> l
 def test_a_cautious_reading_voices_only_speakers_a_name_gives():
     story = [
         "“We will stay here, whatever comes,” said Ana Ruiz, a teacher in the town.",
+        "The mayor, Tom Reade, has promised buses for every family that wants to leave.",
         "“Nobody has asked us what we want,” she added.",
     ]
     whole = "\n\n".join(story)
     assert [name for name, _ in _speakers_and_confidence(Attributor(whole=whole), story)] == ["Ana Ruiz", "Ana Ruiz"]
     cautious = _speakers_and_confidence(Attributor(whole=whole, voiced_from=CAUTIOUS), story)
     assert [name for name, _ in cautious] == ["Ana Ruiz", "an unidentified speaker"]
+
+
+def test_words_going_on_from_a_named_quote_are_as_sure_as_it():
+    story = [
+        "“We will stay here,” said Ana Ruiz, a teacher in the town. “Whatever comes,” she added.",
+        "“Nobody has asked us what we want.”",
+        "“They never do,” she said.",
+    ]
+    whole = "\n\n".join(story)
+    for voiced_from in (UNSURE, CAUTIOUS):
+        assert _speakers_and_confidence(Attributor(whole=whole, voiced_from=voiced_from), story) == [
+            ("Ana Ruiz", CONFIDENCE["new-name"])] * 4
 
 
 def test_a_quotation_going_on_is_as_sure_as_where_it_began():

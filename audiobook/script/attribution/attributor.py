@@ -186,6 +186,8 @@ class Attributor:
         self._last_speaker: Person | None = None
         self._quoted_last: Person | None = None
         """Who the previous paragraph ended by quoting, when nobody else was named after the quote."""
+        self._last_quote: AttributedSpan | None = None
+        """The quote the previous paragraph ended with, if it quoted anyone."""
         self._reported_last: Person | str | None = None
         """Who the previous paragraph's last sentence reported as speaking ('Mr Clare said Millan owned up …'), or
         its pronoun when that stood for a name not yet quoted ('He praised his team …'), made a person only if
@@ -281,11 +283,19 @@ class Attributor:
                            confidence=continuing.confidence if continuing and basis == "continues-quote" else _confidence(basis))
             for span, speaker, basis in zip(spans, speakers, bases)
         ]
+        # Words going on from a quote, in a paragraph of quotation or after a pronoun standing for its speaker
+        # ("“…,” Smith said. “…,” he added."), are as sure as that quote, when it is surer.
+        for index, item in enumerate(result):
+            earlier = result[index - 1] if index else self._last_quote
+            if (item.basis == "continues-speaker" or item.basis.endswith(":pronoun")) and earlier and (
+                    earlier.speaker is item.speaker and earlier.confidence > item.confidence):
+                result[index] = replace(item, confidence=earlier.confidence)
         # A guess worse than a neutral voice: heard as an unidentified speaker, listed first for the producer.
         result = [
             replace(item, speaker=self._unidentified()) if item.confidence < self._voiced_from else item for item in result
         ]
         self._quoted_last = result[-1].speaker if result and not self._other_named(pieces[-1], result[-1].speaker) else None
+        self._last_quote = result[-1] if result else None
         # "Sheila said:-" too: an old-fashioned colon and dash.
         if (intro := pieces[-1].rstrip().rstrip("-–")).endswith(":") and (speaker := self._cue_before(clause_before(intro + " "))):
             self._introduced = speaker, f"cue-before:{self._found_by}"
