@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from audiobook.extract import extract
-from audiobook.script.attribution import CONFIDENCE, UNSURE
+from audiobook.script.attribution.attributor import CONFIDENCE, UNSURE
 from audiobook.script.build import build_script
 
 
@@ -54,13 +54,14 @@ def test_the_listener_of_told_is_not_the_speaker():
 
 def test_every_quote_says_why_and_how_sure():
     script = build_script(extract(
-        "A headline here\n\nA standfirst.\n\n“We stay,” said Anna Petrosyan.\n\n“It is home,” she said.\n\n"
-        "“Nothing changes.”\n"
+        "A headline here\n\nA standfirst.\n\n“We stay,” said Anna Petrosyan.\n\nThe village has emptied since spring."
+        "\n\n“It is home,” she said.\n\n“Nothing changes.”\n"
     ))
     quotes = [segment for segment in script.segments if segment.role == "quote"]
+    # Words going on from a quote are as sure as it: the last paragraph, as the pronoun's quote before it.
     assert [(q.basis, q.confidence) for q in quotes] == [
         ("cue-after:new-name", CONFIDENCE["new-name"]), ("cue-after:pronoun", CONFIDENCE["pronoun"]),
-        ("continues-speaker", CONFIDENCE["continues-speaker"]),
+        ("continues-speaker", CONFIDENCE["pronoun"]),
     ]
     assert {script.speaker(q.speaker).name for q in quotes} == {"Anna Petrosyan"}
 
