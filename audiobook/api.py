@@ -127,7 +127,7 @@ def _understand(
     gets the rules' script if the analysis will take a while, to synthesize beside it."""
     # Imported here: a re-render of an article understood before needs none of this.
     from audiobook.extract import extract
-    from audiobook.script.attribution import CAUTIOUS, UNSURE
+    from audiobook.script.attribution.attributor import CAUTIOUS, UNSURE
     from audiobook.script.attribution.analyst import analyse_aside
     from audiobook.script.attribution.syntax import NO_ANALYSIS, cached_analysis
     from audiobook.script.build import article_texts, build_script

@@ -275,7 +275,7 @@ def script(
 
 def _print_script(document: dict) -> None:
     """The script as a table; quotes whose speaker is least sure come first, marked '?', to check them."""
-    from audiobook.script.attribution import UNCERTAIN
+    from audiobook.script.attribution.attributor import UNCERTAIN
 
     names = {speaker["id"]: speaker["name"] for speaker in document["speakers"]}
     click.echo(f"{document['title']}  ({document['date'] or 'no date'})")
@@ -295,7 +295,7 @@ def _print_script(document: dict) -> None:
 
 
 def _print_segment(number: int, segment: dict, names: dict[str, str]) -> None:
-    from audiobook.script.attribution import UNCERTAIN
+    from audiobook.script.attribution.attributor import UNCERTAIN
 
     who = names.get(segment["speaker"], "") if segment["speaker"] else ""
     voice = segment["voice"] or "(silent)"

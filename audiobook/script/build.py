@@ -7,8 +7,8 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from audiobook.script.attribution import UNSURE, Attributor, Person
-from audiobook.script.attribution.people import settle_names
+from audiobook.script.attribution.attributor import UNSURE, Attributor
+from audiobook.script.attribution.people import Person, settle_names
 from audiobook.script.attribution.syntax import Analysis, analyse
 from audiobook.extract.dates import spoken_date
 from audiobook.model import Article, Block, Script, Segment, Speaker

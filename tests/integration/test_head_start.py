@@ -145,6 +145,16 @@ def test_spacy_loads_without_its_command_line_which_stays_within_reach():
     assert result.stdout.split("\n")[:2] == ["[]", "True True"]
 
 
+def test_the_analyst_answers_without_importing_the_attribution_rules():
+    # Its process is what a render waits for; the rules (attributor, cues, lexicon) are the render's own work.
+    request = json.dumps({"number": 1, "texts": ["Prime Minister John Howard spoke."], "cache": None})
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "audiobook.script.attribution.analyst"],
+                            input=request + "\n", capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout)["people"] == ["John Howard"]
+    assert "| audiobook.script.attribution.syntax" in result.stderr
+    assert "audiobook.script.attribution.attributor" not in result.stderr
+
+
 def test_a_re_render_of_an_unchanged_article_loads_no_understanding_code(tmp_path: Path):
     command = [sys.executable, "-X", "importtime", "-m", "audiobook.cli", "render", str(SHORT),
                "-o", str(tmp_path / "episode.mp3"), "--cache-dir", str(tmp_path / "cache"), "-q"]

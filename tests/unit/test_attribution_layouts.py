@@ -6,7 +6,7 @@ language model, each failing on the code before its rule."""
 from __future__ import annotations
 
 from audiobook.extract import extract
-from audiobook.script.attribution import CAUTIOUS, CONFIDENCE, UNSURE, Attributor
+from audiobook.script.attribution.attributor import CAUTIOUS, CONFIDENCE, UNSURE, Attributor
 from audiobook.script.attribution.syntax import Analysis
 from audiobook.script.quotes import find_spans, single_marks
 

@@ -74,7 +74,7 @@ def test_a_quote_with_no_cue_before_more_narration_is_no_internal_error():
 
 
 def test_a_paragraph_the_attributor_fails_on_is_read_as_narration_with_a_warning(monkeypatch, caplog):
-    from audiobook.script.attribution import Attributor
+    from audiobook.script.attribution.attributor import Attributor
 
     read = Attributor.paragraph
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from audiobook.script.attribution import Attributor
+from audiobook.script.attribution.attributor import Attributor
 from audiobook.extract.dates import parse_date, spoken_date
 from audiobook.extract import extract
 from audiobook.extract.structure import split_credit
