@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from audiobook import __version__
 from audiobook.cli import main
 from audiobook.quality.measures import decode, frame_bitrates, parse_vtt
+from audiobook.script.attribution.attributor import CAUTIOUS
 
 from ..helpers import SAMPLE, SHORT
 
@@ -47,19 +48,23 @@ def test_script_json_follows_the_contract():
 
 
 def test_a_cautious_script_voices_only_speakers_a_name_gives():
-    def quote_speakers(*flags: str) -> list[tuple[str, str]]:
+    def quote_speakers(*flags: str) -> list[tuple[str, str, float]]:
         result = run("script", str(SAMPLE), "--json", *flags)
         assert result.exit_code == 0, result.output
         document = json.loads(result.stdout)
         names = {speaker["id"]: speaker["name"] for speaker in document["speakers"]}
-        return [(names[segment["speaker"]], segment["basis"]) for segment in document["segments"] if segment["role"] == "quote"]
+        return [(names[segment["speaker"]], segment["basis"], segment["confidence"])
+                for segment in document["segments"] if segment["role"] == "quote"]
 
     usual, cautious = quote_speakers(), quote_speakers("--cautious")
-    assert "an unidentified speaker" not in {name for name, _ in usual}
-    for (name, basis), (cautious_name, _) in zip(usual, cautious, strict=True):
-        named = basis.endswith((":name", ":new-name")) or basis in ("qa-label", "signed-below")
-        assert cautious_name == (name if named else "an unidentified speaker") or basis == "continues-quote"
-    assert {name for name, _ in cautious} - {"an unidentified speaker"}  # name cues still speak as their speaker
+    assert "an unidentified speaker" not in {name for name, _, _ in usual}
+    for (name, basis, confidence), (cautious_name, _, _) in zip(usual, cautious, strict=True):
+        # A name cue, or words going on from one (a pronoun right after it: "…,” she added"), as sure as a name.
+        assert cautious_name == (name if confidence >= CAUTIOUS else "an unidentified speaker")
+        if basis.endswith((":name", ":new-name")):
+            assert cautious_name == name
+    assert ("Jenny Paturyan", "cue-after:pronoun") in {(name, basis) for name, basis, _ in cautious}
+    assert "an unidentified speaker" in {name for name, _, _ in cautious}
 
 
 def test_script_table_is_for_people():
