@@ -80,7 +80,8 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
      r"|\bthis (publication|article|story|report|project|piece) (was|is)"
      r" (prepared|produced|made|supported|funded)", 1.0),
     (r"\bthis interview has been (edited|condensed)\b|\bcookies?\b"
-     r"|^(skip to|skip navigation|menu|search|home|sections|account|open menu|close|toggle navigation)\b"
+     # a menu's items are the whole line: "Home Style Bakery’s last day …" or "Search teams found …" are story
+     r"|^(skip to|skip navigation)\b|^(menu|search|home|sections|account|open menu|close|toggle navigation)$"
      r"|^(back to|top of) (the )?(top|page)$|^privacy( policy| notice| settings)?$", 0.8),
 )
 _PAGE_TALK = tuple((re.compile(pattern, re.IGNORECASE), weight) for pattern, weight in PAGE_TALK)

@@ -113,6 +113,16 @@ def test_where_a_short_line_stands_decides_it():
     assert not is_chrome(Line("Storm hits Kilbride"), "before_title")
 
 
+def test_a_menu_item_is_chrome_only_as_a_whole_line():
+    for item in ("Home", "Search", "Menu", "Skip to main content"):
+        assert is_chrome(Line(item), "before_title")
+    # A lede or a standfirst that begins with one of those words is story.
+    lede = "Home Style Bakery’s last day is Saturday, after 76 years in business. Its owners had no time to talk."
+    assert not is_chrome(Line(lede), "before_title")
+    assert not is_chrome(Line("Home Secretary Priti Patel has promised a review of the rules."), "header")
+    assert not is_chrome(Line("Search teams found the missing walkers late on Sunday night."), "before_title")
+
+
 def test_a_line_printed_twice_in_the_header_is_chrome_the_first_time_it_is_not():
     byline = Line("By Rachel Cunningham")
     assert is_chrome(byline, "header", Neighbours(printed_before=frozenset({"rachel cunningham"})))
