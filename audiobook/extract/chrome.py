@@ -43,8 +43,7 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
     (r"^oops\b|\b(this|our) (page|feature|content|video|site|website) is (currently |temporarily )?unavailable\b"
      r"|\bunavailable in your (location|region|country)\b", 1.0),
     # newsletters, subscriptions, accounts
-    (r"\bsign up\b|\bsubscribe\b|^sign in$|^log in$", 0.8),
-    (r"\bnewsletters?\b", 0.8),
+    (r"^sign in$|^log in$", 0.8),
     # links to other pages
     (r"^(see|explore|discover) (more|also)\b|\bread more\b|^(also read|see also|more on this story|watch|listen)\b"
      r"|^more from\b"
@@ -59,7 +58,7 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
     # comments and reader call-outs
     (r"^\d+ (comments?|responses?|replies)( (about|on|to) [\"“‘].*)?$|^comments?:? \(?\d+\)?$|^(leave|post) a (comment|reply)\b"
      r"|\bcomments? (are|is) (posted|moderated)\b|^(have|add) your say\b|\bpowered by\b"
-     r"|\bget in touch\b|\b(contact|email|tell) us\b|\byour responses?\b|\bcan be anonymous\b"
+     r"|\b(contact|email|tell) us\b|\byour responses?\b|\bcan be anonymous\b"
      r"|\bshare your (story|views|experience)", 1.0),
     # credits, licensing, standards
     (r"\b(reporting|editing|writing|additional reporting|compiled|produced) by\b.*;|^\(?(reporting|editing) by\b"
@@ -75,16 +74,28 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
      r"|^this was (first )?published \d+ \w+ ago$"
      r"|\bthis (article|story|piece) is part of\b|\bour series\b|\b\d+ min(ute)?s? read\b", 1.0),
     # who paid for the journalism
-    (r"\bfinancial support of\b|\bwith (the )?support (of|from)\b|\bfunded by\b"
-     r"|\bsupport (local|independent|our|quality) journalis|\bdonate\b"
-     r"|\bthis (publication|article|story|report|project|piece) (was|is)"
+    (r"\bsupport (local|independent|our|quality) journalis"
+     r"|\bthis (publication|article|story|report|reporting|project|piece|series|coverage|content|journalism) (was|is)"
      r" (prepared|produced|made|supported|funded)", 1.0),
-    (r"\bthis interview has been (edited|condensed)\b|\bcookies?\b"
+    (r"\bthis interview has been (edited|condensed)\b"
      # a menu's items are the whole line: "Home Style Bakery’s last day …" or "Search teams found …" are story
      r"|^(skip to|skip navigation)\b|^(menu|search|home|sections|account|open menu|close|toggle navigation)$"
      r"|^(back to|top of) (the )?(top|page)$|^privacy( policy| notice| settings)?$", 0.8),
 )
+# Words a story shares with the page: a standfirst or a lede says "funded by", "donate", "sign up" or "cookies"
+# too. They tell of the page only in a short line, or where the site speaks or speaks to the reader ("Sign up to
+# our newsletter", "Get in touch with us"), not in a sentence about the world.
+SHARED_TALK: tuple[tuple[str, float], ...] = (
+    (r"\bsign up\b|\bsubscribe\b", 0.8),
+    (r"\bnewsletters?\b", 0.8),
+    (r"\bcookies?\b", 0.8),
+    (r"\bget in touch\b", 1.0),
+    (r"\bfinancial support of\b|\bwith (the )?support (of|from)\b|\bfunded by\b|\bdonate\b", 1.0),
+)
 _PAGE_TALK = tuple((re.compile(pattern, re.IGNORECASE), weight) for pattern, weight in PAGE_TALK)
+_SHARED_TALK = tuple((re.compile(pattern, re.IGNORECASE), weight) for pattern, weight in SHARED_TALK)
+# A sentence about the world: eight words or more, ending as a sentence, neither in the site's voice nor to the reader.
+_SENTENCE_WORDS = 8
 _MOST_EVIDENCE = 1.2
 
 _SENTENCE_END = re.compile(r"[.!?;…”\"’)\]]\s*$")
@@ -248,7 +259,8 @@ def _page_talk(text: str, words: int, where: Where) -> float:
     """The vocabulary's evidence, faded by length (_reach). A cue at the line's start labels the whole
     line ('Related: …', 'Read more: …'), whatever headline follows it, so it fades only as the
     line grows into a paragraph."""
-    matches = [(pattern.search(text), weight) for pattern, weight in _PAGE_TALK]
+    talk = _PAGE_TALK if _about_the_world(text, words) else _PAGE_TALK + _SHARED_TALK
+    matches = [(pattern.search(text), weight) for pattern, weight in talk]
     found = [(match, weight) for match, weight in matches if match]
     if not found:
         return 0.0
@@ -256,6 +268,10 @@ def _page_talk(text: str, words: int, where: Where) -> float:
     evidence = min(sum(weight for _, weight in found), max(_MOST_EVIDENCE, *(weight for _, weight in found)))
     labelled = any(match.start() == 0 for match, _ in found)
     return evidence * _reach(words, "header" if labelled and where == "body" else where, text)
+
+
+def _about_the_world(text: str, words: int) -> bool:
+    return words >= _SENTENCE_WORDS and bool(FULL_STOP.search(text)) and not (_SITE_VOICE.search(text) or _READER.search(text))
 
 
 def _reach(words: int, where: Where, text: str) -> float:

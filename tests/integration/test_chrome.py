@@ -113,6 +113,26 @@ def test_where_a_short_line_stands_decides_it():
     assert not is_chrome(Line("Storm hits Kilbride"), "before_title")
 
 
+@pytest.mark.parametrize("text", [
+    "A new ferry funded by the regional government will start sailing in May.",
+    "Villagers donate more than £10,000 to rebuild the flooded hall.",
+    "Thousands sign up for the city marathon despite the heat warning.",
+    "The bakery is famous for its cookies, and now it is closing after 76 years.",
+])
+def test_a_standfirst_or_lede_sharing_words_with_the_page_is_story(text):
+    for where in ("before_title", "header", "body"):
+        assert not is_chrome(Line(text), where)
+
+
+@pytest.mark.parametrize("text", [
+    "Sign up to our newsletter", "Donate now", "We use cookies to give you the best experience on our site.",
+    "Get in touch with us at the newsdesk.", "This journalism is funded by readers like you.",
+])
+def test_the_same_words_in_the_sites_voice_or_a_short_line_are_chrome(text):
+    for where in ("before_title", "header", "after_story"):
+        assert is_chrome(Line(text), where)
+
+
 def test_a_menu_item_is_chrome_only_as_a_whole_line():
     for item in ("Home", "Search", "Menu", "Skip to main content"):
         assert is_chrome(Line(item), "before_title")
