@@ -28,7 +28,7 @@ THRESHOLD = 1.0
 # A story may use these words too, so their evidence fades as a line grows into a paragraph (_reach).
 PAGE_TALK: tuple[tuple[str, float], ...] = (
     # advertising
-    (r"\badvertisement\b|^advertising$|^ad$|^sponsored\b|\bsponsored (content|by)\b", 1.0),
+    (r"\badvertisement\b|^advertising$|^ad$|^sponsored\b|\bsponsored content\b", 1.0),
     # sharing and following
     (r"^share( this( article| story| page)?)?:?$|\bshare (this|on|via)\b|^(copy|email) link$|\bfollow us\b"
      r"|\bconnect with us\b|^(facebook|twitter|x|whatsapp|linkedin|email)$", 1.0),
@@ -45,10 +45,10 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
     # newsletters, subscriptions, accounts
     (r"^sign in$|^log in$", 0.8),
     # links to other pages
-    (r"^(see|explore|discover) (more|also)\b|\bread more\b|^(also read|see also|more on this story|watch|listen)\b"
+    (r"^(see|explore|discover|read) (more|also)\b|^(also read|see also|more on this story|watch|listen)\b"
      r"|^more from\b"
      r"|\brelated (articles?|stories|coverage|content|topics|links)\b|^related\b|\bmore on (these|this) topics?\b"
-     r"|^recommended\b|\bmost (viewed|read|popular|shared)\b|^(tags|topics|filed under)\b|\bclick here\b|\btap here\b"
+     r"|^recommended\b|^(tags|topics|filed under)\b|\bclick here\b|\btap here\b"
      r"|^special report\b|^(latest|top) (news|stories)\b|^(next|previous) (story|article|post)\b|^loading$"
      # a promoted link ("READ: Ramaphosa calls for …"), a section label printed inside the story
      r"|^(read|also read|read also|related|watch|listen|see also|don['’]t miss)\s*:|^in other news$"
@@ -57,12 +57,12 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
      r"|\bclick on this link\b|\bfor the full (interview|video|story|report)\b", 1.0),
     # comments and reader call-outs
     (r"^\d+ (comments?|responses?|replies)( (about|on|to) [\"“‘].*)?$|^comments?:? \(?\d+\)?$|^(leave|post) a (comment|reply)\b"
-     r"|\bcomments? (are|is) (posted|moderated)\b|^(have|add) your say\b|\bpowered by\b"
+     r"|\bcomments? (are|is) (posted|moderated)\b|^(have|add) your say\b"
      r"|\b(contact|email|tell) us\b|\byour responses?\b|\bcan be anonymous\b"
      r"|\bshare your (story|views|experience)", 1.0),
     # credits, licensing, standards
     (r"\b(reporting|editing|writing|additional reporting|compiled|produced) by\b.*;|^\(?(reporting|editing) by\b"
-     r"|^©|^copyright\b|\bcorrections? (policy|and clarifications)\b", 1.0),
+     r"|^©|\bcorrections? (policy|and clarifications)\b", 1.0),
     # phrases no story sentence uses: they hold even where a line ends as a sentence
     (r"\blicensing rights\b|\bopens? (in )?(a )?new (tab|window)\b|\ball rights reserved\b|\bour standards:"
      r"|\btrust principles\b|\breport (a|an) (typo|error)\b|\bstory continues (below|after)\b"
@@ -82,14 +82,15 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
      r"|^(skip to|skip navigation)\b|^(menu|search|home|sections|account|open menu|close|toggle navigation)$"
      r"|^(back to|top of) (the )?(top|page)$|^privacy( policy| notice| settings)?$", 0.8),
 )
-# Words a story shares with the page: a standfirst or a lede says "funded by", "donate", "sign up" or "cookies"
-# too. They tell of the page only in a short line, or where the site speaks or speaks to the reader ("Sign up to
+# Words a story shares with the page: a standfirst or a lede says "funded by", "donate", "sign up", "the most
+# popular" or "a bill sponsored by" too. They tell of the page only in a short line, or where the site speaks or speaks to the reader ("Sign up to
 # our newsletter", "Get in touch with us"), not in a sentence about the world.
 SHARED_TALK: tuple[tuple[str, float], ...] = (
     (r"\bsign up\b|\bsubscribe\b", 0.8),
     (r"\bnewsletters?\b", 0.8),
     (r"\bcookies?\b", 0.8),
-    (r"\bget in touch\b", 1.0),
+    (r"\bget in touch\b|\bread more\b|\bmost (viewed|read|popular|shared)\b|\bsponsored by\b|\bpowered by\b"
+     r"|^copyright\b", 1.0),
     (r"\bfinancial support of\b|\bwith (the )?support (of|from)\b|\bfunded by\b|\bdonate\b", 1.0),
 )
 _PAGE_TALK = tuple((re.compile(pattern, re.IGNORECASE), weight) for pattern, weight in PAGE_TALK)

@@ -118,6 +118,11 @@ def test_where_a_short_line_stands_decides_it():
     "Villagers donate more than £10,000 to rebuild the flooded hall.",
     "Thousands sign up for the city marathon despite the heat warning.",
     "The bakery is famous for its cookies, and now it is closing after 76 years.",
+    "The most popular baby names of 2024 have been revealed.",
+    "The bill, sponsored by Senator Jane Smith, would ban the sale of vapes to anyone under 21.",
+    "A bus powered by hydrogen will run between Aberdeen and Inverness from May.",
+    "Children who read more do better at school, a study of 10,000 pupils finds.",
+    "Copyright reform will hit musicians hardest, campaigners warn.",
 ])
 def test_a_standfirst_or_lede_sharing_words_with_the_page_is_story(text):
     for where in ("before_title", "header", "body"):
@@ -127,6 +132,8 @@ def test_a_standfirst_or_lede_sharing_words_with_the_page_is_story(text):
 @pytest.mark.parametrize("text", [
     "Sign up to our newsletter", "Donate now", "We use cookies to give you the best experience on our site.",
     "Get in touch with us at the newsdesk.", "This journalism is funded by readers like you.",
+    "Most Read", "Powered by WordPress", "Sponsored by Acme Insurance",
+    "Read more: The council’s full report on the closure of the library service.",
 ])
 def test_the_same_words_in_the_sites_voice_or_a_short_line_are_chrome(text):
     for where in ("before_title", "header", "after_story"):
