@@ -221,8 +221,12 @@ def chrome_score(line: Line, where: Where, neighbours: Neighbours = Neighbours()
         score += 0.6 + 0.5 * in_a_list
     if _teaser_headline(text) and where in ("body", "after_story"):
         score += 1.0  # above the story the first headline is its own
-    if not quoted and words <= 15 and _READER.search(text) and text.endswith("?") and neighbours.questions <= 1:
-        score += 1.0  # a poll put to the reader: the one question a story that is not an interview asks
+    if not quoted and words <= 15 and _READER.search(text) and text.endswith("?") and neighbours.questions <= 1 and (
+        where in ("body", "after_story") or (where == "before_title" and _headline_next(neighbours.ahead))
+    ):
+        # A poll put to the reader: the one question a story that is not an interview asks. At the top it is the
+        # headline ('Would you pay £5 for a coffee?') or its standfirst, unless a headline is still to come.
+        score += 1.0
     return score
 
 

@@ -186,6 +186,16 @@ def test_a_poll_put_to_the_reader_is_chrome_but_not_an_interviewers_question():
     assert not is_chrome(poll, "body", Neighbours(questions=2))  # a numbered interview asks two or more
 
 
+def test_a_headline_asking_the_reader_is_the_headline_and_a_poll_above_one_is_chrome():
+    body = "By Jane Smith\n\nThe price of a flat white has risen by a third in two years, the trade body said on Monday.\n"
+    asked = extract("Would you pay £5 for a cup of coffee?\n\nCafe owners in Leeds say prices must rise.\n\n" + body)
+    assert (asked.title, asked.subtitle) == ("Would you pay £5 for a cup of coffee?", "Cafe owners in Leeds say prices must rise.")
+    polled = extract("Do you think the council should close the libraries?\n\nCouncil to close six libraries\n\n" + body)
+    assert polled.title == "Council to close six libraries"
+    assert [block.text for block in polled.blocks if block.kind == "boilerplate"] == [
+        "Do you think the council should close the libraries?"]
+
+
 def test_a_line_that_is_all_link_leads_elsewhere():
     headline = "Pier funding row goes to the minister next month"
     assert is_chrome(Line(headline, link_share=1.0), "body")
