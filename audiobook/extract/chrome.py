@@ -110,6 +110,8 @@ _SITE_VOICE = re.compile(r"\b(we|we’re|we're|we’ve|we've|our|us)\b", re.IGNO
 _READER = re.compile(r"\b(you|your|yours)\b", re.IGNORECASE)
 _SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with vs is are be".split())
 _IMAGE_WORDS = re.compile(r"\b(image|photo(graph)?|picture|pictured|file photo|illustration)\b", re.IGNORECASE)
+# A picture's credit on a line of its own: "(Image: Getty Images)", "Photo: AFP", "Photograph: Jane Doe/The Guardian".
+PICTURE_CREDIT = re.compile(r"^\(?(?:photo(?:graph)?|picture|image|credit)s?\s*(?::|by)\s*(?P<credit>[^()]{1,60}?)\)?$", re.IGNORECASE)
 _FILE_CODE = re.compile(r"\b[A-Z]{3,}\d{4,}\w*\b")
 # A label whose value the page printed elsewhere or not at all ('Created by', 'Published' … 'on').
 _DANGLING = re.compile(r"(^|\s)(by|on|in|at|under|from|of|for|with)$", re.IGNORECASE)
@@ -206,6 +208,8 @@ def chrome_score(line: Line, where: Where, neighbours: Neighbours = Neighbours()
         score += 0.7
     if where != "body" and words <= 8 and not _WORD.search(text) and not any(character.isdigit() for character in text):
         score += 1.0  # a row of icons with their one-letter labels: 'f t # e'
+    if PICTURE_CREDIT.match(text):
+        score += 1.0  # the credit of a picture whose caption was not printed (with one, it is that caption's)
     if _TEMPLATE_CODE.fullmatch(text):
         score += 1.0  # markup never rendered: '[ad_space id=3]' on a line of its own is no sentence anywhere
     if where == "before_title" and _is_breadcrumb(text, neighbours.following):

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, replace
 
 from audiobook.extract.chrome import (
-    BYLINE, FULL_STOP, Neighbours, Where, comments_start, is_chrome, looks_like_bare_caption, printed_key,
+    BYLINE, FULL_STOP, PICTURE_CREDIT, Neighbours, Where, comments_start, is_chrome, looks_like_bare_caption,
+    printed_key,
 )
 from audiobook.extract.dates import parse_date
 from audiobook.errors import InputError
@@ -115,13 +116,17 @@ def _first_words(text: str, count: int = 10) -> str:
 
 
 def _labelled_captions(lines: list[Line]) -> list[Line]:
-    """Pages that label their pictures ('Image source, Reuters' then 'Image caption, Crowds …'):
-    one caption line with its credit."""
+    """Pages that label their pictures ('Image source, Reuters' then 'Image caption, Crowds …'), or print a
+    caption's credit on the line below it ('Photo: AFP'): one caption line with its credit."""
     merged: list[Line] = []
     credit: str | None = None
     for line in lines:
         if source := _IMAGE_SOURCE.match(line.text):
             credit = source.group(1).strip()
+            continue
+        previous = merged[-1] if merged else None
+        if (below := PICTURE_CREDIT.match(line.text.strip())) and previous and previous.hint == "caption" and not previous.credit:
+            merged[-1] = replace(previous, caption_text=previous.caption_text or previous.text, credit=below.group("credit").strip())
             continue
         if caption := _IMAGE_CAPTION.match(line.text):
             merged.append(Line(caption.group(1).strip(), "caption", caption.group(1).strip(), credit))

@@ -280,6 +280,19 @@ def test_html_page_chrome_is_silent_including_a_linked_headline_and_every_story_
     assert "Home" not in spoken and "All rights reserved" not in spoken
 
 
+def test_a_credit_printed_under_a_caption_credits_it_once_and_is_not_read_as_a_heading(site):
+    document = _document(f"{site}/school-credit.html")
+    caption = next(s for s in document["segments"] if s["role"] == "caption")
+    assert (caption["text"], caption["credit"]) == ("Parents outside Kilbride primary school on Tuesday evening", "John Brown")
+    assert not any(s["spoken"] and s["text"].startswith("Photo:") for s in document["segments"])
+
+
+def test_a_credit_with_no_caption_is_silent_not_the_standfirst():
+    article = extract(f"Harbour ferry saved\n\n(Image: Getty Images)\n\n{STORY_OPENING}\n", "credit.txt")
+    assert article.subtitle is None
+    assert [block.text for block in article.blocks if block.kind == "boilerplate"] == ["(Image: Getty Images)"]
+
+
 def test_the_evaluation_counts_story_silenced_as_chrome():
     document = _document(str(PLAIN))
     gold = {"title": document["title"], "quotes": [], "boilerplate": PLAIN_CHROME}
