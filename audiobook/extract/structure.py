@@ -36,6 +36,11 @@ _IMAGE_SOURCE = re.compile(r"^(?:image|picture|photo) source,\s*(.+)$", re.IGNOR
 _IMAGE_CAPTION = re.compile(r"^(?:image|media|picture) caption,\s*(.+)$", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?:;…”\"’)\]]\s*$")
 _MARKUP_HEADING = re.compile(r"^#{1,6}\s+")
+# Bylines printed without 'By' (_unmarked_byline).
+_NAME_ALONE = re.compile(r"^[A-Z][\w’'-]+(?: (?:[A-Z]\.|[A-Z][\w’'-]+)){1,3}$")
+_STAFF_TITLE = r"(?i:[\w ,&-]{0,50}\b(?:reporter|correspondent|editor|writer|columnist|contributor|journalist)s?)"
+_STAFF_TITLE_ALONE = re.compile(rf"^{_STAFF_TITLE}$")
+_NAME_WITH_STAFF_TITLE = re.compile(rf"^(?P<name>{_NAME_ALONE.pattern[1:-1]})\s*[,|–—]\s*(?P<title>{_STAFF_TITLE})$")
 # How far above the headline page furniture reaches: a menu, a section name, a notice or two.
 _LOOK_AHEAD = 4
 
@@ -291,6 +296,10 @@ def _header(lines: list[Line], index: int, metadata: Metadata, neighbourhood: _N
         elif byline_text is None and BYLINE.match(text) and len(text.split()) <= 12:
             byline_text = re.sub(r"^by\s+", "", text, flags=re.IGNORECASE)
             byline = byline or byline_text
+        elif byline_text is None and (signed := _unmarked_byline(lines, index, after_date=date_text is not None)):
+            byline_text, taken = signed
+            byline = byline or byline_text
+            index += taken - 1
         elif subtitle and normalise_for_match(text) == normalise_for_match(subtitle):
             pass
         elif subtitle is None and not (date_text or byline_text) and not metadata.title and _looks_like_standfirst(
@@ -307,6 +316,21 @@ def _header(lines: list[Line], index: int, metadata: Metadata, neighbourhood: _N
     if byline:
         blocks.append(Block("byline", byline))
     return _Header(tuple(blocks), tuple(chrome), tuple(captions), subtitle, date, byline), index
+
+
+def _unmarked_byline(lines: list[Line], index: int, after_date: bool) -> tuple[str, int] | None:
+    """A byline printed without 'By', and how many lines it takes: a name with a staff title ('Jane Smith,
+    Education Reporter', 'Jane Smith | Health Correspondent'), or a name alone beside the date, its title
+    perhaps on the line below ('Jane Smith' / 'Education Reporter')."""
+    text = lines[index].text.strip()
+    if titled := _NAME_WITH_STAFF_TITLE.match(text):
+        return f"{titled.group('name')}, {titled.group('title')}", 1
+    following = lines[index + 1].text.strip() if index + 1 < len(lines) else ""
+    if not _NAME_ALONE.match(text):
+        return None
+    if _STAFF_TITLE_ALONE.match(following):
+        return f"{text}, {following}", 2
+    return (text, 1) if after_date or parse_date(following) else None
 
 
 def _looks_like_standfirst(lines: list[Line], index: int, after_furniture: bool) -> bool:

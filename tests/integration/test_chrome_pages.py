@@ -5,6 +5,7 @@ whole pages in plain text, Markdown and HTML served from localhost, read by the 
 
 from __future__ import annotations
 
+import datetime as dt
 
 import pytest
 
@@ -80,6 +81,23 @@ def test_a_short_headline_ending_with_a_preposition_is_not_a_label_missing_its_v
 def test_a_byline_is_not_a_label_missing_its_value():
     assert not is_chrome(Line("Niamh Corrigan"), "header")
     assert not is_chrome(Line("By Niamh Corrigan"), "header")
+
+
+@pytest.mark.parametrize(("byline", "read_as"), [
+    ("Jane Smith, Education Reporter\n\n12:30, 3 May 2024", "Jane Smith, Education Reporter"),
+    ("Jane Smith | Education Reporter\n\n3 May 2024", "Jane Smith, Education Reporter"),
+    ("Jane Smith\nEducation Reporter\n\n3 May 2024", "Jane Smith, Education Reporter"),
+    ("3 May 2024\n\nJane Smith", "Jane Smith"),
+])
+def test_a_byline_printed_without_by_is_the_byline_and_the_date_beside_it_is_read(byline, read_as):
+    article = extract(f"{HEADLINE.text}\n\nThe operator blames a stomach bug.\n\n{byline}\n\n{PARAGRAPH.text}\n")
+    assert (article.byline, article.date) == (read_as, dt.date(2024, 5, 3))
+    assert [block.kind for block in article.blocks if block.kind in ("heading", "paragraph")] == ["paragraph"]
+
+
+def test_a_subheading_of_capitalised_words_under_the_standfirst_is_no_byline():
+    article = extract(f"{HEADLINE.text}\n\nThe operator blames a stomach bug.\n\nCrews Fall Ill\n\n{PARAGRAPH.text}\n")
+    assert article.byline is None
 
 
 def test_a_row_of_icons_is_chrome_but_an_interviews_label_or_a_paragraph_of_letters_is_not():
