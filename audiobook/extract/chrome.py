@@ -38,6 +38,11 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
      r"|^\[email(&#160;|\s)protected\]$"
      r"|^((image|photo|picture|slide) )?\d+ ?(of|/) ?\d+$|^@\w{2,}$|^(twitter|x|instagram|threads|bluesky): ?@\w+"
      r"|\bfollow (him|her|them|me) on\b|^[\w.+-]+@[\w-]+(\.[\w-]+)+$", 1.0),
+    # a page's buttons and a picture's controls, each a line of its own
+    (r"^(share|gift)( this| full)? (article|story)$|^(save|comment|print|expand|collapse)$"
+     r"|^continue reading( the main story)?$|^article continues (below|after)\b|^(show|hide|toggle) caption$"
+     r"|^\+? ?enlarge this image$|^click (here )?to enlarge\.?$|^reuse this content$|^paid (content|post|partnership)$"
+     r"|^most (commented|viewed|read|popular|shared)$|^loading\W*$", 1.0),
     # the site talking about itself when something fails to load (a story's 'the service is unavailable'
     # is about the world: only the page's own words count)
     (r"^oops\b|\b(this|our) (page|feature|content|video|site|website) is (currently |temporarily )?unavailable\b"
@@ -111,7 +116,13 @@ _READER = re.compile(r"\b(you|your|yours)\b", re.IGNORECASE)
 _SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with vs is are be".split())
 _IMAGE_WORDS = re.compile(r"\b(image|photo(graph)?|picture|pictured|file photo|illustration)\b", re.IGNORECASE)
 # A picture's credit on a line of its own: "(Image: Getty Images)", "Photo: AFP", "Photograph: Jane Doe/The Guardian".
-PICTURE_CREDIT = re.compile(r"^\(?(?:photo(?:graph)?|picture|image|credit)s?\s*(?::|by)\s*(?P<credit>[^()]{1,60}?)\)?$", re.IGNORECASE)
+PICTURE_CREDIT = re.compile(
+    r"^\(?(?:(?:photo(?:graph)?|picture|image|pic|credit)s?\s*(?::|by)\s*(?P<credit>[^()]{1,60}?)"
+    # or a picture agency alone: "Getty Images", "AFP via Getty Images", "PA Media", "AP Photo/Jane Doe"
+    r"|(?P<agency>(?:[\w.-]+ )?(?:via )?(?:getty images|afp|pa (?:media|wire)|reuters|epa(?:-efe)?|shutterstock|alamy)"
+    r"|ap photo(?:/[^()]{1,40})?))\)?$",
+    re.IGNORECASE,
+)
 _FILE_CODE = re.compile(r"\b[A-Z]{3,}\d{4,}\w*\b")
 # A label whose value the page printed elsewhere or not at all ('Created by', 'Published' … 'on').
 _DANGLING = re.compile(r"(^|\s)(by|on|in|at|under|from|of|for|with)$", re.IGNORECASE)

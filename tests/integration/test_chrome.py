@@ -66,6 +66,11 @@ def _silent_chrome(document: dict) -> list[str]:
     "For the full interview, click on this link",
     "[email\u00a0protected]",  # what a page's email obfuscation leaves when scraped
     "image",
+    # buttons and a picture's controls, as news sites print them
+    "Share full article", "Gift this article", "Continue reading the main story", "Article continues below",
+    "Show caption", "toggle caption", "+ Enlarge this image", "Click to enlarge.", "Reuse this content", "Loading…",
+    # a picture's credit alone
+    "Getty Images", "AFP via Getty Images", "PA Media", "AP Photo/Jane Doe", "Pic: Sam Atkins",
 ])
 def test_words_about_the_page_silence_a_short_line_even_inside_the_story(text):
     assert is_chrome(Line(text), "body")
@@ -89,6 +94,9 @@ def test_notes_and_call_outs_around_the_story_are_chrome_though_they_are_sentenc
     "Islanders were asked to donate to a fund for a new ramp, and to sign up as volunteers.",
     "The council's newsletter, posted to every house on the island, said the subscription would rise.",
     "The skipper said you can hear the engine in full above the waves.",
+    "Reuters reported that the deal was off.",
+    "Getty Images bought the archive in 2019.",
+    "Print journalists walked out on Monday.",
 ])
 def test_a_sentence_of_story_that_uses_those_words_is_still_story(text):
     assert not is_chrome(Line(text), "body")
