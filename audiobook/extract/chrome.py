@@ -42,7 +42,12 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
     (r"^(share|gift)( this| full)? (article|story)$|^(save|comment|print|expand|collapse)$"
      r"|^continue reading( the main story)?$|^article continues (below|after)\b|^(show|hide|toggle) caption$"
      r"|^\+? ?enlarge this image$|^click (here )?to enlarge\.?$|^reuse this content$|^paid (content|post|partnership)$"
-     r"|^most (commented|viewed|read|popular|shared)$|^loading\W*$", 1.0),
+     r"|^most (commented|viewed|read|popular|shared)$|^loading\W*$|^trending( now| stories)?$|^(tweet|open in app|link copied)$"
+     r"|^scroll (down )?to continue\b|^was this (article|story|page) (helpful|useful)\b", 1.0),
+    # whom to write to, where the article first appeared, whom to follow: Bloomberg's and The Conversation's notes
+    (r"^(to )?contact the (reporter|editor|writer|author)s?\b|^(have|got) a (story|news tip|tip)\b"
+     r"|\bthis (article|story|piece) (was )?(originally|first) (appeared|published)\b|\bread the original article\b"
+     r"|^follow .{1,40} on (twitter|x|instagram|facebook|threads|bluesky|linkedin)\b", 1.0),
     # the site talking about itself when something fails to load (a story's 'the service is unavailable'
     # is about the world: only the page's own words count)
     (r"^oops\b|\b(this|our) (page|feature|content|video|site|website) is (currently |temporarily )?unavailable\b"
@@ -66,7 +71,7 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
      r"|\b(contact|email|tell) us\b|\byour responses?\b|\bcan be anonymous\b"
      r"|\bshare your (story|views|experience)", 1.0),
     # credits, licensing, standards
-    (r"\b(reporting|editing|writing|additional reporting|compiled|produced) by\b.*;|^\(?(reporting|editing) by\b"
+    (r"\b(reporting|editing|writing|additional reporting|compiled|produced) by\b.*;"
      r"|^©|\bcorrections? (policy|and clarifications)\b", 1.0),
     # phrases no story sentence uses: they hold even where a line ends as a sentence
     (r"\blicensing rights\b|\bopens? (in )?(a )?new (tab|window)\b|\ball rights reserved\b|\bour standards:"
@@ -94,6 +99,8 @@ SHARED_TALK: tuple[tuple[str, float], ...] = (
     (r"\bsign up\b|\bsubscribe\b", 0.8),
     (r"\bnewsletters?\b", 0.8),
     (r"\bcookies?\b", 0.8),
+    # a credit without a semicolon ("Additional reporting by Jane Doe"), and "Reporting by the BBC revealed …"
+    (r"^[(—–-]*\s*(additional )?(reporting|editing|writing) by\b", 1.0),
     (r"\bget in touch\b|\bread more\b|\bmost (viewed|read|popular|shared)\b|\bsponsored by\b|\bpowered by\b"
      r"|^copyright\b", 1.0),
     (r"\bfinancial support of\b|\bwith (the )?support (of|from)\b|\bfunded by\b|\bdonate\b", 1.0),

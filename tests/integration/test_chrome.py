@@ -71,6 +71,12 @@ def _silent_chrome(document: dict) -> list[str]:
     "Show caption", "toggle caption", "+ Enlarge this image", "Click to enlarge.", "Reuse this content", "Loading…",
     # a picture's credit alone
     "Getty Images", "AFP via Getty Images", "PA Media", "AP Photo/Jane Doe", "Pic: Sam Atkins",
+    "Trending now", "Scroll to continue with content", "Was this article helpful?",
+    # credits and notes on where to write and where the article first appeared
+    "Additional reporting by Jane Doe in Paris.",
+    "To contact the reporter on this story: Jane Doe in London at jdoe@bloomberg.net",
+    "This article was originally published on The Conversation. Read the original article.",
+    "Follow Jane Smith on Twitter: @janesmith",
 ])
 def test_words_about_the_page_silence_a_short_line_even_inside_the_story(text):
     assert is_chrome(Line(text), "body")
@@ -97,6 +103,9 @@ def test_notes_and_call_outs_around_the_story_are_chrome_though_they_are_sentenc
     "Reuters reported that the deal was off.",
     "Getty Images bought the archive in 2019.",
     "Print journalists walked out on Monday.",
+    "Reporting by the BBC revealed the scale of the problem.",
+    "Follow the rules on the beach, the council said.",
+    "Contact the council if you see anyone dumping rubbish.",
 ])
 def test_a_sentence_of_story_that_uses_those_words_is_still_story(text):
     assert not is_chrome(Line(text), "body")
