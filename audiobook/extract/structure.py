@@ -36,6 +36,8 @@ _IMAGE_SOURCE = re.compile(r"^(?:image|picture|photo) source,\s*(.+)$", re.IGNOR
 _IMAGE_CAPTION = re.compile(r"^(?:image|media|picture) caption,\s*(.+)$", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?:;…”\"’)\]]\s*$")
 _MARKUP_HEADING = re.compile(r"^#{1,6}\s+")
+# What a byline line prints beside the name, after a bar, a dot or a dash.
+_BESIDE_BYLINE = re.compile(r"\s+[|·•—–]\s+")
 # Bylines printed without 'By' (_unmarked_byline).
 _NAME_ALONE = re.compile(r"^[A-Z][\w’'-]+(?: (?:[A-Z]\.|[A-Z][\w’'-]+)){1,3}$")
 _STAFF_TITLE = r"(?i:[\w ,&-]{0,50}\b(?:reporter|correspondent|editor|writer|columnist|contributor|journalist)s?)"
@@ -278,7 +280,9 @@ def _header(lines: list[Line], index: int, metadata: Metadata, neighbourhood: _N
         if index >= len(lines) or lines[index].caption_text is not None or lines[index].hint not in ("text", "heading"):
             break
         text = lines[index].text
-        if parse_date(text) is None and neighbourhood.is_chrome(index, "header"):
+        # The first byline is read as one, whatever it prints beside the name ("By Tom Reade · 4 min read").
+        first_byline = byline_text is None and BYLINE.match(text)
+        if parse_date(text) is None and not first_byline and neighbourhood.is_chrome(index, "header"):
             chrome.append(Block("boilerplate", text))
             index += 1
             continue
@@ -294,8 +298,12 @@ def _header(lines: list[Line], index: int, metadata: Metadata, neighbourhood: _N
         if date_text is None and (parsed := parse_date(text)):
             date, date_text = parsed, text
         elif byline_text is None and BYLINE.match(text) and len(text.split()) <= 12:
-            byline_text = re.sub(r"^by\s+", "", text, flags=re.IGNORECASE)
+            # "By Tom Reade | 3 May 2024", "By Tom Reade · 4 min read": the name, and a date printed beside it.
+            name, *beside = _BESIDE_BYLINE.split(re.sub(r"^by\s+", "", text, flags=re.IGNORECASE))
+            byline_text = name
             byline = byline or byline_text
+            if date_text is None and (printed := next((part for part in beside if parse_date(part)), None)):
+                date, date_text = parse_date(printed), printed
         elif byline_text is None and (signed := _unmarked_byline(lines, index, after_date=date_text is not None)):
             byline_text, taken = signed
             byline = byline or byline_text

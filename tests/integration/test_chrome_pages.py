@@ -95,6 +95,18 @@ def test_a_byline_printed_without_by_is_the_byline_and_the_date_beside_it_is_rea
     assert [block.kind for block in article.blocks if block.kind in ("heading", "paragraph")] == ["paragraph"]
 
 
+@pytest.mark.parametrize(("byline", "name", "date"), [
+    ("By Jane Smith | 3 May 2024", "Jane Smith", dt.date(2024, 5, 3)),
+    ("By Jane Smith — Updated 3 May 2024", "Jane Smith", dt.date(2024, 5, 3)),
+    ("By Jane Smith · 4 min read", "Jane Smith", None),
+])
+def test_a_byline_keeps_its_name_and_gives_the_date_printed_beside_it(byline, name, date):
+    article = extract(f"{HEADLINE.text}\n\n{byline}\n\n{PARAGRAPH.text}\n")
+    assert (article.byline, article.date) == (name, date)
+    kinds = ["title", "date", "byline", "paragraph"] if date else ["title", "byline", "paragraph"]
+    assert [block.kind for block in article.blocks] == kinds
+
+
 def test_a_subheading_of_capitalised_words_under_the_standfirst_is_no_byline():
     article = extract(f"{HEADLINE.text}\n\nThe operator blames a stomach bug.\n\nCrews Fall Ill\n\n{PARAGRAPH.text}\n")
     assert article.byline is None
