@@ -16,11 +16,15 @@ _NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 _ISO_STAMP = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\s*$")
 _PREFIX = re.compile(r"^(published|updated|posted|first published|last updated)\s*(on|:)?\s*", re.IGNORECASE)
 _MERIDIEM = re.compile(r"\b([ap])\.m\.", re.IGNORECASE)
+_SEPARATOR = re.compile(r"\s+[|•·]\s+")
 _ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}
 
 
 def parse_date(line: str) -> dt.date | None:
-    """The date a short line states, or None when the line is not a date line."""
+    """The date a short line states, or None when the line is not a date line. A line of several dates
+    ("Published: 10:32 BST, 3 May 2024 | Updated: 11:04 BST, 3 May 2024") states its first."""
+    if len(parts := _SEPARATOR.split(line)) > 1 and all(dates := [parse_date(part) for part in parts]):
+        return dates[0]
     text = _PREFIX.sub("", line.strip())
     if not text or len(text.split()) > 9 or not re.search(r"\d", text):
         return None

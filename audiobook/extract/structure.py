@@ -38,6 +38,7 @@ SENTENCE_END = re.compile(r"[.!?:;…”\"’)\]]\s*$")
 _MARKUP_HEADING = re.compile(r"^#{1,6}\s+")
 # What a byline line prints beside the name, after a bar, a dot or a dash.
 _BESIDE_BYLINE = re.compile(r"\s+[|·•—–]\s+")
+_BY_NAME_AT_END = re.compile(r"\bby\s+([A-Z][\w’'-]+(?: [A-Z][\w’'-]+){1,3})\s*$")
 # Bylines printed without 'By' (_unmarked_byline).
 _NAME_ALONE = re.compile(r"^[A-Z][\w’'-]+(?: (?:[A-Z]\.|[A-Z][\w’'-]+)){1,3}$")
 _STAFF_TITLE = r"(?i:[\w ,&-]{0,50}\b(?:reporter|correspondent|editor|writer|columnist|contributor|journalist)s?)"
@@ -297,6 +298,10 @@ def _header(lines: list[Line], index: int, metadata: Metadata, neighbourhood: _N
         read += 1
         if date_text is None and (parsed := parse_date(text)):
             date, date_text = parsed, text
+            if byline_text is None and (named := _named_beside_date(text)):
+                # "Jane Smith | 3 May 2024", "Posted on May 3, 2024 by Jane Smith"
+                byline_text = named
+                byline = byline or byline_text
         elif byline_text is None and BYLINE.match(text) and len(text.split()) <= 12:
             # "By Tom Reade | 3 May 2024", "By Tom Reade · 4 min read": the name, and a date printed beside it.
             name, *beside = _BESIDE_BYLINE.split(re.sub(r"^by\s+", "", text, flags=re.IGNORECASE))
@@ -324,6 +329,14 @@ def _header(lines: list[Line], index: int, metadata: Metadata, neighbourhood: _N
     if byline:
         blocks.append(Block("byline", byline))
     return _Header(tuple(blocks), tuple(chrome), tuple(captions), subtitle, date, byline), index
+
+
+def _named_beside_date(text: str) -> str | None:
+    """The writer a date line names: a part of it that is a name or a byline, or 'by' and a name at its end."""
+    for part in _BESIDE_BYLINE.split(text):
+        if BYLINE.match(part) or _NAME_ALONE.match(part):
+            return re.sub(r"^by\s+", "", part, flags=re.IGNORECASE)
+    return match.group(1) if (match := _BY_NAME_AT_END.search(text)) else None
 
 
 def _unmarked_byline(lines: list[Line], index: int, after_date: bool) -> tuple[str, int] | None:

@@ -107,6 +107,12 @@ def test_a_byline_keeps_its_name_and_gives_the_date_printed_beside_it(byline, na
     assert [block.kind for block in article.blocks] == kinds
 
 
+@pytest.mark.parametrize("dated", ["Jane Smith | 3 May 2024", "Posted on May 3, 2024 by Jane Smith"])
+def test_a_date_line_that_names_the_writer_gives_the_byline_too(dated):
+    article = extract(f"{HEADLINE.text}\n\n{dated}\n\n{PARAGRAPH.text}\n")
+    assert (article.byline, article.date) == ("Jane Smith", dt.date(2024, 5, 3))
+
+
 def test_a_subheading_of_capitalised_words_under_the_standfirst_is_no_byline():
     article = extract(f"{HEADLINE.text}\n\nThe operator blames a stomach bug.\n\nCrews Fall Ill\n\n{PARAGRAPH.text}\n")
     assert article.byline is None

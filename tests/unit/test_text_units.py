@@ -24,13 +24,17 @@ from audiobook.script.quotes import find_spans
         ("Wed 6 Mar 2024 07.00 GMT", dt.date(2024, 3, 6)),
         ("Published on 12 August 2024", dt.date(2024, 8, 12)),
         ("March 3, 2025", dt.date(2025, 3, 3)),
+        # the first of the dates a line prints: when it was published, not updated
+        ("Published: 10:32 BST, 3 May 2024 | Updated: 11:04 BST, 4 May 2024", dt.date(2024, 5, 3)),
+        ("3 May 2024 • 10:32am", dt.date(2024, 5, 3)),
     ],
 )
 def test_dates_in_the_forms_papers_print(line, expected):
     assert parse_date(line) == expected
 
 
-@pytest.mark.parametrize("line", ["Frontline Updates", "The motion passed by 212 votes to 198.", "Support local journalists"])
+@pytest.mark.parametrize("line", ["Frontline Updates", "The motion passed by 212 votes to 198.", "Support local journalists",
+                                  "News | Sport | Weather"])
 def test_lines_that_are_not_dates(line):
     assert parse_date(line) is None
 
