@@ -42,7 +42,8 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
     (r"^(share|gift)( this| full)? (article|story)$|^(save|comment|print|expand|collapse)$"
      r"|^continue reading( the main story)?$|^article continues (below|after)\b|^(show|hide|toggle) caption$"
      r"|^\+? ?enlarge this image$|^click (here )?to enlarge\.?$|^reuse this content$|^paid (content|post|partnership)$"
-     r"|^most (commented|viewed|read|popular|shared)$|^loading\W*$|^trending( now| stories)?$|^(tweet|open in app|link copied)$"
+     r"|^most (commented|viewed|read|popular|shared)$|^loading\W*$|^trending( now| stories)?$"
+     r"|^(tweet|open in app|link copied)$"
      r"|^scroll (down )?to continue\b|^was this (article|story|page) (helpful|useful)\b", 1.0),
     # whom to write to, where the article first appeared, whom to follow: Bloomberg's and The Conversation's notes
     (r"^(to )?contact the (reporter|editor|writer|author)s?\b|^(have|got) a (story|news tip|tip)\b"
@@ -59,7 +60,7 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
      r"|^more from\b"
      r"|\brelated (articles?|stories|coverage|content|topics|links)\b|^related\b|\bmore on (these|this) topics?\b"
      r"|^recommended\b|^(tags|topics|filed under)\b|\bclick here\b|\btap here\b"
-     r"|^special report\b|^(latest|top) (news|stories)\b|^(next|previous) (story|article|post)\b|^loading$"
+     r"|^special report\b|^(latest|top) (news|stories)\b|^(next|previous) (story|article|post)\b"
      # a promoted link ("READ: Ramaphosa calls for …"), a section label printed inside the story
      r"|^(read|also read|read also|related|watch|listen|see also|don['’]t miss)\s*:|^in other news$"
      # where the rest of it is ("You can hear it in full above", "For the full interview, click on this link")
@@ -93,8 +94,8 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
      r"|^(back to|top of) (the )?(top|page)$|^privacy( policy| notice| settings)?$", 0.8),
 )
 # Words a story shares with the page: a standfirst or a lede says "funded by", "donate", "sign up", "the most
-# popular" or "a bill sponsored by" too. They tell of the page only in a short line, or where the site speaks or speaks to the reader ("Sign up to
-# our newsletter", "Get in touch with us"), not in a sentence about the world.
+# popular" or "a bill sponsored by" too. They tell of the page only in a short line, or where the site speaks
+# or speaks to the reader ("Sign up to our newsletter", "Get in touch with us"), not in a sentence about the world.
 SHARED_TALK: tuple[tuple[str, float], ...] = (
     (r"\bsign up\b|\bsubscribe\b", 0.8),
     (r"\bnewsletters?\b", 0.8),
@@ -298,7 +299,8 @@ def _page_talk(text: str, words: int, where: Where) -> float:
 
 
 def _about_the_world(text: str, words: int) -> bool:
-    return words >= _SENTENCE_WORDS and bool(FULL_STOP.search(text)) and not (_SITE_VOICE.search(text) or _READER.search(text))
+    return words >= _SENTENCE_WORDS and bool(FULL_STOP.search(text)) and not (
+        _SITE_VOICE.search(text) or _READER.search(text))
 
 
 def _reach(words: int, where: Where, text: str) -> float:

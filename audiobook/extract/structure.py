@@ -133,8 +133,10 @@ def _labelled_captions(lines: list[Line]) -> list[Line]:
             credit = source.group(1).strip()
             continue
         previous = merged[-1] if merged else None
-        if (below := PICTURE_CREDIT.match(line.text.strip())) and previous and previous.hint == "caption" and not previous.credit:
-            merged[-1] = replace(previous, caption_text=previous.caption_text or previous.text, credit=(below.group("credit") or below.group("agency")).strip())
+        below = PICTURE_CREDIT.match(line.text.strip())
+        if below and previous and previous.hint == "caption" and not previous.credit:
+            merged[-1] = replace(previous, caption_text=previous.caption_text or previous.text,
+                                 credit=(below.group("credit") or below.group("agency")).strip())
             continue
         if caption := _IMAGE_CAPTION.match(line.text):
             merged.append(Line(caption.group(1).strip(), "caption", caption.group(1).strip(), credit))
