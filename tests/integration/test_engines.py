@@ -64,6 +64,22 @@ def test_unknown_engine_names_the_known_ones():
         load_engine("festival")
 
 
+def test_pyttsx3_through_espeak_keeps_an_utterance_once_two_in_a_row_agree():
+    """Its espeak driver now and then speaks at its default rate: a lone odd utterance is spoken again."""
+    code = (
+        "from audiobook.speech.engines import load_engine\n"
+        "from audiobook.model import Voice\n"
+        "engine = load_engine('pyttsx3')\n"
+        "english = next(v.id for v in engine.voices() if 'en' in v.id.lower())\n"
+        "spoken = iter([(b'ab' * 10, 22050), (b'ab' * 20, 22050), (b'ab' * 20, 22050), (b'ab' * 30, 22050)])\n"
+        "engine._spoken = lambda text, voice: next(spoken)\n"
+        "print(len(engine.synthesize('Words.', Voice('v', 'pyttsx3', english, rate=120)).pcm))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["40"]
+
+
 def test_pyttsx3_engine_speaks_in_the_voice_and_rate_asked_for():
     """The portable engine, through the system's espeak-ng on Linux (installed by `make test`).
 
