@@ -72,6 +72,10 @@ def structure(lines: list[Line], metadata: Metadata, label: str) -> Article:
         index += 1
     if index >= len(lines):
         raise InputError(f"{label}: only photo captions, no article text")
+    if index + 1 < len(lines) and (printed := parse_date(lines[index].text)):
+        # A date printed above the headline ('Last Updated: Sunday, 16 March 2008') is the date, not the title.
+        metadata = replace(metadata, date=metadata.date or printed)
+        index += 1
 
     title_blocks: list[Block] = []
     if metadata.title:
@@ -311,7 +315,7 @@ def _header(lines: list[Line], index: int, metadata: Metadata, neighbourhood: _N
             byline = byline or byline_text
             if date_text is None and (printed := next((part for part in beside if parse_date(part)), None)):
                 date, date_text = parse_date(printed), printed
-        elif byline_text is None and (signed := _unmarked_byline(lines, index, after_date=date_text is not None)):
+        elif byline_text is None and (signed := _unmarked_byline(lines, index, after_date=date is not None)):
             byline_text, taken = signed
             byline = byline or byline_text
             index += taken - 1

@@ -108,6 +108,18 @@ def test_a_numbered_interview_alternates_interviewer_and_interviewee():
     assert turns[-1][1] == "A film with a famous director."
 
 
+def test_a_qa_answers_in_the_voice_of_the_first_person_its_headline_and_standfirst_name():
+    # The standfirst also names the novel ("Somerset Grove"), a run of capitals like a name; before, which of the two
+    # answered depended on a set's order, so on the run.
+    script = build_script(extract(
+        "Saturday, February 28, 2015\n\nQ&A with Dionne Peart\n\nDionne Peart is the author of the novel Somerset "
+        "Grove, set in Jamaica and Canada.\n\nQ: How did the book begin?\n\nA: With a grandmother I once knew.\n"
+    ))
+    names = {speaker.id: speaker.name for speaker in script.speakers}
+    assert [names[s.speaker] for s in script.segments if s.role == "quote"][-1] == "Dionne Peart"
+    assert (script.title, str(script.date)) == ("Q&A with Dionne Peart", "2015-02-28")
+
+
 def test_a_surname_alone_at_the_head_of_a_sentence_is_the_person_named_in_full_in_the_headline():
     article = "Dane Holt hails his strikers after late win\n\nA standfirst.\n\nHolt was delighted with his attackers.\n\n"
     assert _speakers(article + "“We wore them down,” he said.\n") == ["Dane Holt"]

@@ -180,7 +180,9 @@ class Attributor:
         self._interviewee_description = next(filter(None, map(_leading_description, about or [])), None)
         self._interviewee: Person | None = None
         about_text = "\n".join(about or [])
-        self._named_in_about = [name for name in self.full_names if name in about_text]
+        # In the order they are printed: the headline's before the standfirst's ("Q&A with Dionne Peart" over the
+        # novel "Somerset Grove" its standfirst names); a set's order would change from run to run.
+        self._named_in_about = sorted((name for name in self.full_names if name in about_text), key=about_text.index)
         self._numbered_interview = False
         self._clock = 0
         self._last_speaker: Person | None = None
