@@ -36,6 +36,7 @@ _IMAGE_SOURCE = re.compile(r"^(?:image|picture|photo) source,\s*(.+)$", re.IGNOR
 _IMAGE_CAPTION = re.compile(r"^(?:image|media|picture) caption,\s*(.+)$", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?:;…”\"’)\]]\s*$")
 _MARKUP_HEADING = re.compile(r"^#{1,6}\s+")
+_BY = re.compile(r"^by\s+", re.IGNORECASE)
 # What a byline line prints beside the name, after a bar, a dot or a dash.
 _BESIDE_BYLINE = re.compile(r"\s+[|·•—–]\s+")
 _BY_NAME_AT_END = re.compile(r"\bby\s+([A-Z][\w’'-]+(?: [A-Z][\w’'-]+){1,3})\s*$")
@@ -310,11 +311,12 @@ def _header(lines: list[Line], index: int, metadata: Metadata, neighbourhood: _N
                 byline = byline or byline_text
         elif byline_text is None and BYLINE.match(text) and len(text.split()) <= 12:
             # "By Tom Reade | 3 May 2024", "By Tom Reade · 4 min read": the name, and a date printed beside it.
-            name, *beside = _BESIDE_BYLINE.split(re.sub(r"^by\s+", "", text, flags=re.IGNORECASE))
+            name, *beside = _BESIDE_BYLINE.split(_BY.sub("", text))
             byline_text = name
             byline = byline or byline_text
-            if date_text is None and (printed := next((part for part in beside if parse_date(part)), None)):
-                date, date_text = parse_date(printed), printed
+            dated = [(found, part) for part in beside if (found := parse_date(part))]
+            if date_text is None and dated:
+                date, date_text = dated[0]
         elif byline_text is None and (signed := _unmarked_byline(lines, index, after_date=date is not None)):
             byline_text, taken = signed
             byline = byline or byline_text
@@ -341,7 +343,7 @@ def _named_beside_date(text: str) -> str | None:
     """The writer a date line names: a part of it that is a name or a byline, or 'by' and a name at its end."""
     for part in _BESIDE_BYLINE.split(text):
         if BYLINE.match(part) or _NAME_ALONE.match(part):
-            return re.sub(r"^by\s+", "", part, flags=re.IGNORECASE)
+            return _BY.sub("", part)
     return match.group(1) if (match := _BY_NAME_AT_END.search(text)) else None
 
 

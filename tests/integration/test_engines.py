@@ -64,20 +64,31 @@ def test_unknown_engine_names_the_known_ones():
         load_engine("festival")
 
 
-def test_pyttsx3_through_espeak_keeps_an_utterance_once_two_in_a_row_agree():
-    """Its espeak driver now and then speaks at its default rate: a lone odd utterance is spoken again."""
-    code = (
+def _pyttsx3_in_a_process_of_its_own(code: str, timeout: float) -> list[list[str]]:
+    """The rows ``code`` prints, run after loading pyttsx3 as ``engine`` with an English voice ``english``, in a
+    process of its own: pyttsx3 loads the system library, this test process already holds the bundled one."""
+    preamble = (
         "from audiobook.speech.engines import load_engine\n"
         "from audiobook.model import Voice\n"
+        "from audiobook.speech.analysis import median_f0, samples\n"
         "engine = load_engine('pyttsx3')\n"
-        "english = next(v.id for v in engine.voices() if 'en' in v.id.lower())\n"
+        "voices = engine.voices()\n"
+        "english = next(v.id for v in voices if 'en' in v.id.lower())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", preamble + code], capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == 0, result.stderr
+    return [line.split() for line in result.stdout.splitlines()]
+
+
+def test_pyttsx3_through_espeak_keeps_an_utterance_once_two_in_a_row_agree():
+    """Its espeak driver now and then speaks at its default rate: a lone odd utterance is spoken again."""
+    rows = _pyttsx3_in_a_process_of_its_own(
         "spoken = iter([(b'ab' * 10, 22050), (b'ab' * 20, 22050), (b'ab' * 20, 22050), (b'ab' * 30, 22050)])\n"
         "engine._spoken = lambda text, voice: next(spoken)\n"
-        "print(len(engine.synthesize('Words.', Voice('v', 'pyttsx3', english, rate=120)).pcm))\n"
+        "print(len(engine.synthesize('Words.', Voice('v', 'pyttsx3', english, rate=120)).pcm))\n",
+        timeout=120,
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["40"]
+    assert rows == [["40"]]
 
 
 def test_pyttsx3_engine_speaks_in_the_voice_and_rate_asked_for():
@@ -87,22 +98,13 @@ def test_pyttsx3_engine_speaks_in_the_voice_and_rate_asked_for():
     utterance now runs in a fresh process, so alternating rates must never leak.
     """
     assert shutil.which("espeak-ng"), "espeak-ng is not installed: run `make test`, which installs it"
-    # A process of its own: pyttsx3 loads the system library, this test process already holds the bundled one.
-    code = (
-        "from audiobook.speech.engines import load_engine\n"
-        "from audiobook.model import Voice\n"
-        "from audiobook.speech.analysis import median_f0, samples\n"
-        "engine = load_engine('pyttsx3')\n"
-        "voices = engine.voices()\n"
-        "english = next(v.id for v in voices if 'en' in v.id.lower())\n"
+    rows = _pyttsx3_in_a_process_of_its_own(
         "for index in range(16):\n"
         "    rate = 120 if index % 2 == 0 else 300\n"
         "    audio = engine.synthesize('The river peaked on Sunday night.', Voice('v', 'pyttsx3', english, rate=rate))\n"
-        "    print(len(voices), rate, audio.duration, median_f0(samples(audio.pcm), audio.sample_rate))\n"
+        "    print(len(voices), rate, audio.duration, median_f0(samples(audio.pcm), audio.sample_rate))\n",
+        timeout=300,
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    rows = [line.split() for line in result.stdout.splitlines()]
     assert len(rows) == 16 and int(rows[0][0]) > 10
     slow = [float(row[2]) for row in rows if row[1] == "120"]
     fast = [float(row[2]) for row in rows if row[1] == "300"]

@@ -48,6 +48,7 @@ class SystemEngine:
             self._engine = _driver()
         except Exception as error:
             raise EngineError(f"{self.install_hint} ({error})") from None
+        self._driver_module = self._engine.proxy._driver.__class__.__module__
         # One task per child: each utterance gets a process that has spoken nothing before.
         self._pool = ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=1,
@@ -57,7 +58,7 @@ class SystemEngine:
     def version(self) -> str:
         import pyttsx3
 
-        return f"pyttsx3 {getattr(pyttsx3, '__version__', '2')} {self._engine.proxy._driver.__class__.__module__}"
+        return f"pyttsx3 {getattr(pyttsx3, '__version__', '2')} {self._driver_module}"
 
     def voices(self) -> list[EngineVoice]:
         return [
@@ -74,7 +75,7 @@ class SystemEngine:
             # pyttsx3 would silently keep the previous voice.
             raise EngineError(f"pyttsx3 has no voice {voice.name!r} (see 'audiobook voices')")
         pcm, sample_rate = self._spoken(text, voice)
-        if self._engine.proxy._driver.__class__.__module__.endswith(".espeak"):
+        if self._driver_module.endswith(".espeak"):
             # espeak-ng through pyttsx3 drops the rate asked for in about one utterance in forty, a fresh process
             # or not (measured here: its own default, 200 words a minute, comes out): two that agree are kept.
             for _ in range(_AGREEING_TRIES):
