@@ -165,3 +165,29 @@ def test_answers_under_a_are_the_person_the_headline_names(mark):
     turns = [(script.speaker(s.speaker).name, s.text) for s in script.segments if s.role == "quote"]
     assert [name for name, _ in turns] == ["the interviewer", "Priya Raman", "the interviewer", "Priya Raman"]
     assert turns[1][1] == "Not now. We will wait and watch."
+
+
+def test_another_of_the_same_kind_is_someone_else():
+    quotes = _quotes(
+        "One resident said: “The noise goes on all night.”\n\n"
+        "Another resident said: “We feel we have no rights.”\n\n"
+        "“Nobody listens to us,” the resident added."
+    )
+    assert [speaker for _, speaker in quotes] == ["One resident", "Another resident", "Another resident"]
+
+
+def test_a_described_speaker_opening_a_sentence_is_the_next_pronoun():
+    quotes = _quotes(
+        "“He was great fun,” said Mike Brown.\n\n"
+        "A spokesman for Cundell Paper said that staff were upset. “Peter was very popular,” he said."
+    )
+    assert quotes[1] == ("Peter was very popular,", "A spokesman for Cundell Paper")
+
+
+@pytest.mark.parametrize("narration", [
+    "A reporter at the scene has been told by one of the tenants that the locks were changed.",
+    "A reporter who said the locks were changed was at the scene.",
+], ids=["listener-of-a-passive", "relative-clause"])
+def test_a_described_subject_that_does_not_speak_takes_no_pronoun(narration):
+    quotes = _quotes(f"{narration}\n\n“They are trying to evict us,” he said.")
+    assert quotes[0][1] != "A reporter" and not quotes[0][1].startswith("A reporter ")

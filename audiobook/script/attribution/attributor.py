@@ -87,6 +87,9 @@ _NAMED_RELATION = re.compile(rf"{_POSSESSOR}(?:[\w-]+\s+)?\w+,\s+(?P<name>[A-Z][
 _NAMED_RELATIVE = re.compile(
     rf"{_POSSESSOR}(?:[\w-]+\s+)?(?:{'|'.join(sorted(KIN_WORDS))})\s+(?P<name>[A-Z][a-z’'-]+)\b(?![’']|\s+[A-Z])")
 _SUBORDINATE = re.compile(r"\W*(?:as|while|when|after|before|because|since|although|though|if|until|whereas)\b")
+# "Another neighbour said": someone not met before, whatever the noun.
+_ANOTHER = re.compile(r"(?:another|a second|a third|a fourth|one other)\s", re.IGNORECASE)
+_NOT_SPEAKING = re.compile(r"\b(?:who|that|which|been|was|were|is|are|being)$", re.IGNORECASE)
 # "…,” it said": an organisation's pronoun as a speech verb's whole subject.
 _IT_SUBJECT = re.compile(r"(?:^|[^\w\s]|\band|\bbut)\s*[Ii]t(?:\s+(?:also|then|later|has|had|would|will))?\s*$")
 
@@ -679,6 +682,10 @@ class Attributor:
         return person
 
     def _find(self, noun_phrase: str) -> Person | None:
+        if _ANOTHER.match(noun_phrase):
+            # "One neighbour said … Another neighbour said": someone new, met only under these very words.
+            return next((person for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True)
+                         if person.described and person.name.lower() == noun_phrase.lower()), None)
         name = proper_name(noun_phrase)
         key = description_key(noun_phrase)
         said = gender_said_by(noun_phrase)
@@ -893,10 +900,12 @@ class Attributor:
         # "Council leader Peter Vance said the result …": indirect speech introduces its speaker too.
         for match in SPEECH_VERB.finditer(narration):
             found = subject_phrase(clause_before(narration[max(0, match.start() - CLAUSE_REACH): match.start()]))
-            if found and found[0].lower() not in {"he", "she", "they"}:
-                # "a KPT official said that …" is someone too, whom "the official" may later quote; not one that
+            # Not "A MAN who claimed …" (the verb of a clause describing him) or "A reporter has been told" (the listener).
+            if found and found[0].lower() not in {"he", "she", "they"} and not _NOT_SPEAKING.search(found[0]):
+                # "a KPT official said that …" (or "A spokesman for … said", opening a sentence) is someone too,
+                # whom "the official" or "he" may later quote; not one that
                 # describes a name before it ("Benedict Barboza, a 49-year-old accountant, also known as Ben, posted").
-                described = re.match(r"(?:a|an)\s", found[0]) and not found[1] and not ORGANISATION_REFERENCE.match(found[0])
+                described = re.match(r"(?:a|an)\s", found[0], re.IGNORECASE) and not found[1] and not ORGANISATION_REFERENCE.match(found[0])
                 # "the young man recounted …": the person the text calls so, met again or met now.
                 kind = "described" if described else "epithet" if EPITHET.match(found[0]) else "subject"
                 events.append((match.start() - 1, kind, found[0]))
