@@ -191,3 +191,13 @@ def test_a_described_speaker_opening_a_sentence_is_the_next_pronoun():
 def test_a_described_subject_that_does_not_speak_takes_no_pronoun(narration):
     quotes = _quotes(f"{narration}\n\n“They are trying to evict us,” he said.")
     assert quotes[0][1] != "A reporter" and not quotes[0][1].startswith("A reporter ")
+
+
+def test_a_pronoun_may_overrule_what_a_first_name_suggests():
+    quotes = _quotes(
+        "The complaint was made by Cllr Bobby Hale to the chairman, Cllr Peter Scott.\n\n"
+        "He said: “We can carry on.”\n\n"
+        "But Cllr Hale complained about the empty chamber.\n\n"
+        "She said: “Can I just say, Mr chair, that this happened last year too.”"
+    )
+    assert quotes[-1] == ("Can I just say, Mr chair, that this happened last year too.", "Bobby Hale")

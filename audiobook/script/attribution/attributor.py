@@ -657,10 +657,17 @@ class Attributor:
             candidate_gender = candidate_gender if candidate_gender != "unknown" else _first_name_gender(name)
             return pronoun == "they" or candidate_gender == gender or (candidate_gender == "unknown" and singular)
 
+        recent_first = sorted(self.people, key=lambda p: p.last_seen, reverse=True)
         person = next((
-            person for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True)
-            if fits(person.gender, could_be_he_or_she(person) and not person.they, person.name)
+            person for person in recent_first if fits(person.gender, could_be_he_or_she(person) and not person.they, person.name)
         ), None)
+        if person is None and speaking:
+            # "But Cllr Bobby Feeley complained … She said:": a first name only suggests a sex the text has not
+            # given; when nobody else fits, the text has the last word.
+            person = next((
+                person for person in recent_first
+                if person.gender == "unknown" and could_be_he_or_she(person) and not person.they and not person.described
+            ), None)
         unquoted = [
             (entry.seen_at, name) for name, entry in self._seen_names.items()
             if fits(entry.gender, True, name) and not self._find(name)
