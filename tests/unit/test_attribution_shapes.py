@@ -201,3 +201,11 @@ def test_a_pronoun_may_overrule_what_a_first_name_suggests():
         "She said: “Can I just say, Mr chair, that this happened last year too.”"
     )
     assert quotes[-1] == ("Can I just say, Mr chair, that this happened last year too.", "Bobby Hale")
+
+
+def test_a_name_met_in_narration_that_fits_the_pronoun_comes_before_one_that_does_not():
+    quotes = _quotes(
+        "Congresswoman Kyrsten Sinema was working out with Majority Leader Kevin McCarthy when, she said, "
+        "“All of a sudden the guards came in.”"
+    )
+    assert quotes == [("All of a sudden the guards came in.", "Kyrsten Sinema")]

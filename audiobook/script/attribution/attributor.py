@@ -661,17 +661,17 @@ class Attributor:
         person = next((
             person for person in recent_first if fits(person.gender, could_be_he_or_she(person) and not person.they, person.name)
         ), None)
-        if person is None and speaking:
+        unquoted = [
+            (entry.seen_at, name) for name, entry in self._seen_names.items()
+            if fits(entry.gender, True, name) and not self._find(name)
+        ]
+        if person is None and not unquoted and speaking:
             # "But Cllr Bobby Feeley complained … She said:": a first name only suggests a sex the text has not
             # given; when nobody else fits, the text has the last word.
             person = next((
                 person for person in recent_first
                 if person.gender == "unknown" and could_be_he_or_she(person) and not person.they and not person.described
             ), None)
-        unquoted = [
-            (entry.seen_at, name) for name, entry in self._seen_names.items()
-            if fits(entry.gender, True, name) and not self._find(name)
-        ]
         if unquoted and max(unquoted)[0] > (person.last_seen if person else 0):
             name = max(unquoted)[1]
             if gender != "unknown":
