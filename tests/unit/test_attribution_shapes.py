@@ -209,3 +209,11 @@ def test_a_name_met_in_narration_that_fits_the_pronoun_comes_before_one_that_doe
         "“All of a sudden the guards came in.”"
     )
     assert quotes == [("All of a sudden the guards came in.", "Kyrsten Sinema")]
+
+
+@pytest.mark.parametrize(("sentence", "speaker"), [
+    ("Sentencing him, Judge Ann Reid QC, told the defendant: “Violence is always serious.”", "Ann Reid"),
+    ("Speaking after the match, Tom Hart, the club captain, said: “We deserved it.”", "Tom Hart"),
+], ids=["participle-and-postnominal", "participle-and-appositive"])
+def test_a_phrase_opening_the_sentence_is_not_the_speaker(sentence, speaker):
+    assert [name for _, name in _quotes(sentence)] == [speaker]

@@ -105,6 +105,13 @@ _NAMED_BEFORE = re.compile(
     rf"(?:^|,\s*)(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{1,3}})(?:,\s*\d{{1,3}}|\s+(?:of|from|at|with)\s+(?:the\s+)?[A-Z][^,]*)?\s*$")
 
 
+# Letters after a name: an office or an honour, no part of it.
+_POSTNOMINALS = {"QC", "KC", "SC", "MP", "MSP", "MS", "AM", "MLA", "TD", "MEP", "OBE", "MBE", "CBE", "KBE", "DBE", "JP"}
+# "Sentencing him, Judge Ann Reid …": the phrase, when a name (after a word or two of role) follows its comma.
+_OPENING_PARTICIPLE = re.compile(
+    r"^\s*(?:[A-Z][a-z]+ing|Asked|Questioned|Pressed)\b[^,]{0,80},\s*(?=(?:[a-z]+\s+){0,2}[A-Z][\w’'-]+\s+[A-Z])")
+
+
 def subject_phrase(left: str) -> tuple[str, str | None] | None:
     """('Giorgi Gogia', 'associate director …') from 'Giorgi Gogia, associate director …, ' before 'told'."""
     left = left[-CLAUSE_REACH:]
@@ -122,6 +129,9 @@ def subject_phrase(left: str) -> tuple[str, str | None] | None:
     if len(words) >= 2 and re.fullmatch(r"[a-z]{3,}ly", words[-1]) and not DETERMINERS.match(words[-2] + " ") and (
             words[-2][:1].isupper() or words[-2].lower() in {"he", "she", "they", "it"}):
         left = left[: left.rindex(words[-1])].rstrip()
+    # "Sentencing him, Judge Jonathan Foster QC, told …": a participle's phrase opens the sentence, the name after it
+    # is the subject.
+    left = _OPENING_PARTICIPLE.sub("", left)
     appositive = None
     if left.endswith(",") and (address := _address_after(left)):
         # "Mrs Kensett, 40, of Pulborough Close, Whitehawk, said": an age and an address describe her.
@@ -250,6 +260,8 @@ def proper_name(noun_phrase: str) -> str | None:
         run.pop()
     while len(run) > 1 and run[0] in NOT_FIRST_NAMES:  # "Now Facebook said"
         run = run[1:]
+    while len(run) > 2 and run[-1] in _POSTNOMINALS:  # "Jonathan Foster QC" is Jonathan Foster
+        run.pop()
     # "Eastwood Mayor Hazel Charlesworth": a place before a title is no part of the name after it.
     if prefixes := [index for index, word in enumerate(run[:-1]) if word in NAME_PREFIXES]:
         run = run[prefixes[-1] + 1:]
