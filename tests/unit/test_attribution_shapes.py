@@ -217,3 +217,16 @@ def test_a_name_met_in_narration_that_fits_the_pronoun_comes_before_one_that_doe
 ], ids=["participle-and-postnominal", "participle-and-appositive"])
 def test_a_phrase_opening_the_sentence_is_not_the_speaker(sentence, speaker):
     assert [name for _, name in _quotes(sentence)] == [speaker]
+
+
+def test_words_between_two_quotes_that_end_in_a_colon_introduce_the_second():
+    quotes = _quotes(
+        "“I am deeply sorry,” Dr Jane Hale said while being interviewed on Tom Reid’s radio show.\n\n"
+        "Reid interjected: “You have said it a few times.” Dr Hale replied: “Yes, I am sorry.”"
+    )
+    assert [speaker for _, speaker in quotes] == ["Jane Hale", "Tom Reid", "Jane Hale"]
+
+
+def test_a_cue_that_goes_on_to_introduce_another_quote_is_still_the_first_ones():
+    quotes = _quotes("“We speak about everything,” said Tom Reid.\n\n“We have few secrets,” he said, before adding: “None.”")
+    assert [speaker for _, speaker in quotes] == ["Tom Reid", "Tom Reid", "Tom Reid"]

@@ -90,6 +90,7 @@ _SUBORDINATE = re.compile(r"\W*(?:as|while|when|after|before|because|since|altho
 # "Another neighbour said": someone not met before, whatever the noun.
 _ANOTHER = re.compile(r"(?:another|a second|a third|a fourth|one other)\s", re.IGNORECASE)
 _NOT_SPEAKING = re.compile(r"\b(?:who|that|which|been|was|were|is|are|being)$", re.IGNORECASE)
+_INTRODUCTION = re.compile(r"^\s*[A-Z][^.!?,;:]*:\s*$")
 # "…,” it said": an organisation's pronoun as a speech verb's whole subject.
 _IT_SUBJECT = re.compile(r"(?:^|[^\w\s]|\band|\bbut)\s*[Ii]t(?:\s+(?:also|then|later|has|had|would|will))?\s*$")
 
@@ -256,7 +257,7 @@ class Attributor:
             basis = "no-cue"
             if speaker := self._passive_agent(before, after):
                 basis = f"cue-after:{self._found_by}"
-            elif speaker := self._cue_after(after):
+            elif not _introduces_next(pieces[index + 1], index, spans) and (speaker := self._cue_after(after)):
                 basis = f"cue-after:{self._found_by}"
             elif speaker := self._cue_before(before):
                 basis = f"cue-before:{self._found_by}"
@@ -1000,6 +1001,12 @@ def _subjects_again(narration: str, events: list[tuple[float, str, str]]) -> lis
         if subject := next((event for event in named if start <= event[0] < position), None):
             again.append((end - 0.5, "again" if subject[1] == "seen" else subject[1], subject[2]))
     return again
+
+
+def _introduces_next(between: str, index: int, spans: Sequence[Span]) -> bool:
+    """Whether the words between a quote and the next are a sentence of their own introducing the next one
+    ('“…” Dr Scamps replied: “…”'), not the end of the first one's ('“…,” he said, before adding: “…”')."""
+    return index + 1 < len(spans) and bool(_INTRODUCTION.match(between))
 
 
 def _holds_office(person: Person) -> bool:
