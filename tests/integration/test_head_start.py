@@ -19,13 +19,28 @@ from audiobook.audio.mix import plan_chunks
 from audiobook.speech.cache import STORE_NAME, ClipCache
 from audiobook.speech.synth import Workers, plan_clips
 from audiobook.quality.measures import decode
+from audiobook.script.attribution import analyst
+from audiobook.script.attribution.syntax import Analysis
 from ..helpers import REPO, SHORT
 
 
 @pytest.fixture(autouse=True)
-def draft_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The draft is what these tests are about: an analyst warm from an earlier test would answer first."""
-    monkeypatch.setattr(api, "_DRAFT_AFTER", 0)
+def analyst_still_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The draft is what these tests are about: the analyst is taken to be loading the model still, as on a
+    first render, although one warm from an earlier test may have answered already (a zero wait raced it)."""
+    real = analyst.analyse_aside
+
+    def aside(texts: list[str], cache_folder: Path | None) -> analyst.PendingAnalysis:
+        pending = real(texts, cache_folder)
+
+        def answer(timeout: float | None = None) -> Analysis:
+            if timeout is not None:
+                raise TimeoutError
+            return pending()
+
+        return answer
+
+    monkeypatch.setattr(analyst, "analyse_aside", aside)
 
 
 def test_an_unanalysed_article_hands_a_draft_whose_narration_is_final(tmp_path: Path):
