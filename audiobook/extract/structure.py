@@ -34,6 +34,12 @@ _CREDIT_PATTERNS = [
 _CREDIT_REACH = 300
 _IMAGE_SOURCE = re.compile(r"^(?:image|picture|photo) source,\s*(.+)$", re.IGNORECASE)
 _IMAGE_CAPTION = re.compile(r"^(?:image|media|picture) caption,\s*(.+)$", re.IGNORECASE)
+# A dateline opens a story's first paragraph, never a standfirst: "HIGHGATE: ", "MOREHOUSE, MO (KFVS) - ",
+# "Washington (CNN) — ", "(NewsNation) — ", "Cape Town – ".
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][A-Za-z.]{1,15})?\s*(?:\([^)]{2,30}\))?\s*[-–—:]"
+    r"|(?:[A-Z][\w.'’-]*\s*){1,3}\([^)]{2,30}\)\s*[-–—]|\([^)]{2,30}\)\s*[-–—]|[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2}\s[–—])\s+\S"
+)
 SENTENCE_END = re.compile(r"[.!?:;…”\"’)\]]\s*$")
 _MARKUP_HEADING = re.compile(r"^#{1,6}\s+")
 _BY = re.compile(r"^by\s+", re.IGNORECASE)
@@ -91,6 +97,10 @@ def structure(lines: list[Line], metadata: Metadata, label: str) -> Article:
     else:
         title = _MARKUP_HEADING.sub("", lines[index].text)
         title_blocks.append(Block("title", title))
+        index += 1
+    while title_blocks and index + 1 < len(lines) and normalise_for_match(lines[index].text) == normalise_for_match(title):
+        # The headline printed again (the page's title, then its heading): heard once.
+        title_blocks.append(Block("boilerplate", lines[index].text))
         index += 1
     if title_blocks:
         header, index = _header(lines, index, metadata, neighbourhood)
@@ -178,8 +188,9 @@ def _drop_caption_duplicates(lines: list[Line]) -> list[Line]:
     kept: list[Line] = []
     for line in lines:
         words = normalise_for_match(line.caption_text or line.text)
-        if _alt_text_then_caption(kept[-1] if kept else None, line):
-            # The same few words twice in a row, no credit: a photo's alt text and its caption.
+        # The same few words twice in a row, no credit: a photo's alt text and its caption; but as the page's
+        # first two lines, its headline printed twice (the page's title, then its heading), heard once.
+        if len(kept) > 1 and _alt_text_then_caption(kept[-1], line):
             kept[-1] = replace(line, caption_text=line.text)
             continue
         uncredited = line.credit is None and (line.caption_text is not None or line.hint == "text")
@@ -369,10 +380,28 @@ def _looks_like_standfirst(lines: list[Line], index: int, after_furniture: bool)
     # A quote, a long paragraph, or the first question of a numbered interview ("1. Where did you grow up?").
     if text[0] in QUOTE_OPENERS or len(text.split()) > 45 or re.match(r"\d{1,2}[.)]\s.*\?$", text):
         return False
+    if _opens_a_story(text):
+        return False
     following = lines[index + 1].text if index + 1 < len(lines) else ""
     if parse_date(following) or BYLINE.match(following):
         return True
     return len(text.split()) <= 35 and not (after_furniture and SENTENCE_END.search(text))
+
+
+def _opens_a_story(text: str) -> bool:
+    """A story's first paragraph: under a dateline, or, as British and Irish papers print it, with its first
+    words in capitals ("A MEETING to discuss …", "NEIGHBOURS at the end of their tether …"); an acronym
+    ("UAW members …") is no such opening."""
+    if _DATELINE.match(text):
+        return True
+    words = text.split()
+    capitals = 0
+    while capitals < len(words) and words[capitals].isupper():
+        capitals += 1
+    if not capitals or capitals == len(words) or not words[capitals][0].islower():
+        return False
+    opening = words[:capitals]
+    return (len(opening) >= 2 and opening[0] in ("A", "AN", "THE")) or any(len(word) >= 7 for word in opening)
 
 
 def _ends_the_page(

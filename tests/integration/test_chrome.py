@@ -330,3 +330,30 @@ def test_chrome_is_not_heard_in_the_rendered_episode(tmp_path):
     for chrome in ("Advertisement", "Share this article", "Editing by", "Explore more", "national science prize", "min read"):
         assert chrome not in transcript
     assert episode.mp3.stat().st_size > 0
+
+
+@pytest.mark.parametrize("lede", [
+    "A MEETING to decide the future of the night ferry ended in uproar on Tuesday.",
+    "NEIGHBOURS at the end of their tether say the ferry must keep running.",
+    "KIRKWALL: The harbour board voted on Tuesday to keep the night ferry running.",
+    "Kirkwall (Radio Orkney) — The harbour board voted on Tuesday to keep the night ferry running.",
+], ids=["capitals", "capital-word", "dateline", "outlet-dateline"])
+def test_a_story_opening_under_the_headline_is_story_not_the_standfirst(lede):
+    article = extract(f"Harbour ferry saved\n\n{lede}\n\n{STORY_OPENING}\n", "lede.txt")
+    assert article.subtitle is None
+    assert [block.text for block in article.blocks if block.kind == "paragraph"][:2] == [lede, STORY_OPENING]
+
+
+def test_a_standfirst_that_opens_with_an_acronym_is_still_the_standfirst():
+    standfirst = "RNLI crews say the crossing is the only way to reach the hospital after dark"
+    assert extract(f"Harbour ferry saved\n\n{standfirst}\n\n{STORY_OPENING}\n", "rnli.txt").subtitle == standfirst
+
+
+@pytest.mark.parametrize("headline", [
+    "Ferry saved after islanders campaign",
+    "Harbour board votes to keep the night ferry running for three more years after a long campaign by islanders",
+], ids=["short", "long"])
+def test_a_headline_printed_twice_at_the_top_is_the_title_heard_once(headline):
+    article = extract(f"{headline}\n\n{headline}\n\nBy Tom Martin\n\n{STORY_OPENING}\n", "twice.txt")
+    assert (article.title, article.subtitle, article.byline) == (headline, None, "Tom Martin")
+    assert [block.kind for block in article.blocks if block.text == headline] == ["title", "boilerplate"]
