@@ -37,8 +37,10 @@ _IMAGE_CAPTION = re.compile(r"^(?:image|media|picture) caption,\s*(.+)$", re.IGN
 # A dateline opens a story's first paragraph, never a standfirst: "HIGHGATE: ", "MOREHOUSE, MO (KFVS) - ",
 # "Washington (CNN) — ", "(NewsNation) — ", "Cape Town – ".
 _DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][A-Za-z.]{1,15})?\s*(?:\([^)]{2,30}\))?\s*[-–—:]"
-    r"|(?:[A-Z][\w.'’-]*\s*){1,3}\([^)]{2,30}\)\s*[-–—]|\([^)]{2,30}\)\s*[-–—]|[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2}\s[–—])\s+\S"
+    r"^(?:[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][A-Za-z.]{1,15})?\s*(?:\([^)]{2,30}\))?\s*[-–—:]"  # in capitals
+    r"|(?:[A-Z][\w.'’-]*\s*){1,3}\([^)]{2,30}\)\s*[-–—]"  # a place and the outlet
+    r"|\([^)]{2,30}\)\s*[-–—]"  # the outlet alone
+    r"|[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2}\s[–—])\s+\S"  # a place and a dash
 )
 SENTENCE_END = re.compile(r"[.!?:;…”\"’)\]]\s*$")
 _MARKUP_HEADING = re.compile(r"^#{1,6}\s+")
@@ -98,7 +100,7 @@ def structure(lines: list[Line], metadata: Metadata, label: str) -> Article:
         title = _MARKUP_HEADING.sub("", lines[index].text)
         title_blocks.append(Block("title", title))
         index += 1
-    while title_blocks and index + 1 < len(lines) and normalise_for_match(lines[index].text) == normalise_for_match(title):
+    while title_blocks and index + 1 < len(lines) and _same_words(lines[index].text, title):
         # The headline printed again (the page's title, then its heading): heard once.
         title_blocks.append(Block("boilerplate", lines[index].text))
         index += 1

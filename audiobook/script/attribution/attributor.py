@@ -89,7 +89,9 @@ _NAMED_RELATIVE = re.compile(
 _SUBORDINATE = re.compile(r"\W*(?:as|while|when|after|before|because|since|although|though|if|until|whereas)\b")
 # "Another neighbour said": someone not met before, whatever the noun.
 _ANOTHER = re.compile(r"(?:another|a second|a third|a fourth|one other)\s", re.IGNORECASE)
+# A subject phrase ending so belongs to a relative clause or a passive: not who speaks.
 _NOT_SPEAKING = re.compile(r"\b(?:who|that|which|been|was|were|is|are|being)$", re.IGNORECASE)
+# A sentence of its own ending in a colon: it introduces what follows.
 _INTRODUCTION = re.compile(r"^\s*[A-Z][^.!?,;:]*:\s*$")
 # "…,” it said": an organisation's pronoun as a speech verb's whole subject.
 _IT_SUBJECT = re.compile(r"(?:^|[^\w\s]|\band|\bbut)\s*[Ii]t(?:\s+(?:also|then|later|has|had|would|will))?\s*$")
@@ -660,7 +662,8 @@ class Attributor:
 
         recent_first = sorted(self.people, key=lambda p: p.last_seen, reverse=True)
         person = next((
-            person for person in recent_first if fits(person.gender, could_be_he_or_she(person) and not person.they, person.name)
+            person for person in recent_first
+            if fits(person.gender, could_be_he_or_she(person) and not person.they, person.name)
         ), None)
         unquoted = [
             (entry.seen_at, name) for name, entry in self._seen_names.items()
@@ -670,8 +673,8 @@ class Attributor:
             # "But Cllr Bobby Feeley complained … She said:": a first name only suggests a sex the text has not
             # given; when nobody else fits, the text has the last word.
             person = next((
-                person for person in recent_first
-                if person.gender == "unknown" and could_be_he_or_she(person) and not person.they and not person.described
+                person for person in recent_first if person.gender == "unknown" and not person.described
+                and could_be_he_or_she(person) and not person.they
             ), None)
         if unquoted and max(unquoted)[0] > (person.last_seen if person else 0):
             name = max(unquoted)[1]
@@ -908,12 +911,14 @@ class Attributor:
         # "Council leader Peter Vance said the result …": indirect speech introduces its speaker too.
         for match in SPEECH_VERB.finditer(narration):
             found = subject_phrase(clause_before(narration[max(0, match.start() - CLAUSE_REACH): match.start()]))
-            # Not "A MAN who claimed …" (the verb of a clause describing him) or "A reporter has been told" (the listener).
+            # Not "A MAN who claimed …" (the verb of a clause describing him), nor "A reporter has been told" (the
+            # listener).
             if found and found[0].lower() not in {"he", "she", "they"} and not _NOT_SPEAKING.search(found[0]):
                 # "a KPT official said that …" (or "A spokesman for … said", opening a sentence) is someone too,
                 # whom "the official" or "he" may later quote; not one that
                 # describes a name before it ("Benedict Barboza, a 49-year-old accountant, also known as Ben, posted").
-                described = re.match(r"(?:a|an)\s", found[0], re.IGNORECASE) and not found[1] and not ORGANISATION_REFERENCE.match(found[0])
+                described = re.match(r"(?:a|an)\s", found[0], re.IGNORECASE) and not found[1] and not (
+                    ORGANISATION_REFERENCE.match(found[0]))
                 # "the young man recounted …": the person the text calls so, met again or met now.
                 kind = "described" if described else "epithet" if EPITHET.match(found[0]) else "subject"
                 events.append((match.start() - 1, kind, found[0]))
