@@ -230,3 +230,8 @@ def test_words_between_two_quotes_that_end_in_a_colon_introduce_the_second():
 def test_a_cue_that_goes_on_to_introduce_another_quote_is_still_the_first_ones():
     quotes = _quotes("“We speak about everything,” said Tom Reid.\n\n“We have few secrets,” he said, before adding: “None.”")
     assert [speaker for _, speaker in quotes] == ["Tom Reid", "Tom Reid", "Tom Reid"]
+
+
+def test_words_quoted_by_one_who_blasts_something_are_theirs():
+    quotes = _quotes("Governor Katie Hobbs on Saturday blasted the plan as a “farce” that is about “political grandstanding”.")
+    assert quotes == [("farce", "Katie Hobbs"), ("political grandstanding", "Katie Hobbs")]
