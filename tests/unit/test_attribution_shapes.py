@@ -235,3 +235,21 @@ def test_a_cue_that_goes_on_to_introduce_another_quote_is_still_the_first_ones()
 def test_words_quoted_by_one_who_blasts_something_are_theirs():
     quotes = _quotes("Governor Katie Hobbs on Saturday blasted the plan as a “farce” that is about “political grandstanding”.")
     assert quotes == [("farce", "Katie Hobbs"), ("political grandstanding", "Katie Hobbs")]
+
+
+def test_a_pronoun_cue_stands_for_whom_it_meant_where_it_stands():
+    quotes = _quotes(
+        "“We will take it back,” said Judith Collins.\n\n"
+        "“I respect her,” said Jacinda Ardern.\n\n"
+        "Asked about the difference between them, Ms Collins smiled.\n\n"
+        "She added that she respected Ms Ardern, but said “our team is better than theirs”."
+    )
+    assert quotes[-1] == ("our team is better than theirs", "Judith Collins")
+
+
+def test_a_pronoun_cue_after_an_object_stands_for_the_sentences_subject():
+    quotes = _quotes(
+        "In his speech, Mr Tom Verma praised Prime Minister Ravi Modi and thanked the minister for a budget "
+        "which, he said, “has given relief to the common man.”"
+    )
+    assert quotes == [("has given relief to the common man.", "Tom Verma")]

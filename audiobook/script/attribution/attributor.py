@@ -208,6 +208,8 @@ class Attributor:
         """Who answered in the previous paragraph of an interview, whose answer an unlabelled paragraph goes on."""
         self._pronoun_at: dict[int, Person | None] = {}
         """Whom each pronoun of the narration last read stood for, by its offset."""
+        self._subjects_met_again: list[float] = []
+        """Where the narration last read meets a sentence's subject again, past its object (_subjects_again)."""
         self._labels: dict[str, Person] = {}
         """A transcript's initials and whom they stand for ('PM: Peter Mansbridge')."""
         self._open_quote: AttributedSpan | None = None
@@ -261,7 +263,7 @@ class Attributor:
                 basis = f"cue-after:{self._found_by}"
             elif not _introduces_next(pieces[index + 1], index, spans) and (speaker := self._cue_after(after)):
                 basis = f"cue-after:{self._found_by}"
-            elif speaker := self._cue_before(before):
+            elif speaker := self._cue_before(before, len(pieces[index]) - len(before)):
                 basis = f"cue-before:{self._found_by}"
             elif index == 0 and continuing:
                 speaker, basis = continuing.speaker, "continues-quote"
@@ -493,8 +495,9 @@ class Attributor:
             return self._resolve(named.group("name"), noun_phrase[:named.start()].strip())
         return self._resolve(noun_phrase, None) if looks_like_speaker(noun_phrase) else None
 
-    def _cue_before(self, clause: str) -> Person | None:
-        """'Smith said: “…', 'he announced on Monday that “…', 'according to Smith, “…'."""
+    def _cue_before(self, clause: str, at: int | None = None) -> Person | None:
+        """'Smith said: “…', 'he announced on Monday that “…', 'according to Smith, “…'; ``at``: where the clause
+        starts in the narration last read, when it is that narration's end."""
         if according := _ACCORDING_TO.search(clause):
             return self._resolve(according.group("np"), None)
         # The verb nearest the quote governs it: in "Ortiz said his coach told him “you're next”" the coach speaks.
@@ -503,7 +506,7 @@ class Attributor:
             if _UNSAID.search(left):
                 continue  # "Michaud countered that the governor will say “anything …”": said by the one who countered
             if left.strip(" ,"):
-                if speaker := self._subject(left):
+                if speaker := self._subject(left, at):
                     return speaker
             elif match.group(1).lower() not in LISTENER_VERBS:
                 noun_phrase, appositive = inverted_subject(clause[match.end():])
@@ -603,11 +606,20 @@ class Attributor:
         names = [match.group(0) for pattern in (FULL_NAME, TITLED_NAME) for match in pattern.finditer(narration)]
         return any(speaker is None or self._find(name) is not speaker for name in names)
 
-    def _subject(self, left: str) -> Person | None:
-        """The subject standing just before a speech verb, past any appositive between commas."""
+    def _subject(self, left: str, at: int | None = None) -> Person | None:
+        """The subject standing just before a speech verb, past any appositive between commas (``at``: where
+        ``left`` starts in the narration last read, if it does)."""
         if _IT_SUBJECT.search(left):
             return self._resolve("it", None)
         found = subject_phrase(left)
+        if found and at is not None and found[0].lower() in {"he", "she"}:
+            position = at + left.rindex(found[0])
+            # "She added that she respected Ms Ardern, but said “…”": whom "She" stood for where it stands, unless
+            # the sentence's subject was met again after it, past an object ("Verma praised Modi …, he said, “…”").
+            if (then := self._pronoun_at.get(position)) and not any(met > position for met in self._subjects_met_again):
+                self._found_by = "pronoun"
+                self._see(then)
+                return then
         return self._resolve(*found) if found else None
 
     # People
@@ -922,7 +934,9 @@ class Attributor:
                 # "the young man recounted …": the person the text calls so, met again or met now.
                 kind = "described" if described else "epithet" if EPITHET.match(found[0]) else "subject"
                 events.append((match.start() - 1, kind, found[0]))
-        events.extend(_subjects_again(narration, events))
+        again = _subjects_again(narration, events)
+        self._subjects_met_again = [position for position, _, _ in again]
+        events.extend(again)
         for position, kind, words in sorted(events):
             if kind == "again" and (person := self._find(words)):
                 self._see(person)  # "Howard" again, who has spoken: the person, not only the name
