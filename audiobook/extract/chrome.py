@@ -45,8 +45,17 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
      r"|^most (commented|viewed|read|popular|shared)$|^loading\W*$|^trending( now| stories)?$"
      r"|^(tweet|open in app|link copied)$"
      r"|^scroll (down )?to continue\b|^was this (article|story|page) (helpful|useful)\b", 1.0),
+    # more buttons and widgets, each a line of its own: a player, a comments box, a newsletter form, a list of links
+    (r"^(follow|comments|view (all )?comments|report this comment|copied|video|play video|skip ad|register"
+     r"|show more|load more|read next|you may also like|save article|(print|save) this (page|article|story)"
+     r"|enter your email( address)?|terms (and|&) conditions|terms of (use|service)|join the (conversation|discussion)"
+     r"|become a (member|subscriber|supporter)( today)?"
+     r"|(local|world|national|uk|us|business|sports?|politics|breaking) news|posted in [\w &]{2,30})\W*$"
+     r"|^already a (subscriber|member)\?|^thank you for (subscribing|signing up)\b|\bdelivered (straight )?to your inbox\b",
+     1.0),
     # whom to write to, where the article first appeared, whom to follow: Bloomberg's and The Conversation's notes
-    (r"^(to )?contact the (reporter|editor|writer|author)s?\b|^(have|got) a (story|news tip|tip)\b"
+    (r"^(to )?contact (the )?(reporter|editor|writer|author|newsroom|news ?desk)s?\b"
+     r"|^(do you have|have you got|have|got) a (story|news tip|tip)\b"
      r"|\bthis (article|story|piece) (was )?(originally|first) (appeared|published)\b|\bread the original article\b"
      r"|^follow .{1,40} on (twitter|x|instagram|facebook|threads|bluesky|linkedin)\b", 1.0),
     # the site talking about itself when something fails to load (a story's 'the service is unavailable'
@@ -131,6 +140,9 @@ PICTURE_CREDIT = re.compile(
     r"|ap photo(?:/[^()]{1,40})?))\)?$",
     re.IGNORECASE,
 )
+# "Last modified on Tue 3 May 2022 10.32 BST", "Updated 10:32, 3 May 2024": a line that is only a date stamp.
+_CHANGED_ON = re.compile(r"^(last )?(modified|updated|published|posted)( on| at)?:?\s[\w ,.:]{0,40}\d(\s?[A-Z]{2,4})?$",
+                         re.IGNORECASE)
 _FILE_CODE = re.compile(r"\b[A-Z]{3,}\d{4,}\w*\b")
 # A label whose value the page printed elsewhere or not at all ('Created by', 'Published' … 'on').
 _DANGLING = re.compile(r"(^|\s)(by|on|in|at|under|from|of|for|with)$", re.IGNORECASE)
@@ -227,6 +239,8 @@ def chrome_score(line: Line, where: Where, neighbours: Neighbours = Neighbours()
         score += 0.7
     if where != "body" and words <= 8 and not _WORD.search(text) and not any(character.isdigit() for character in text):
         score += 1.0  # a row of icons with their one-letter labels: 'f t # e'
+    if where == "body" and _CHANGED_ON.match(text):
+        score += 1.0  # when the page was changed, inside the story; above the headline it is the story's date
     if PICTURE_CREDIT.match(text):
         score += 1.0  # the credit of a picture whose caption was not printed (with one, it is that caption's)
     if _TEMPLATE_CODE.fullmatch(text):

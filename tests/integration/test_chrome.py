@@ -357,3 +357,39 @@ def test_a_headline_printed_twice_at_the_top_is_the_title_heard_once(headline):
     article = extract(f"{headline}\n\n{headline}\n\nBy Tom Martin\n\n{STORY_OPENING}\n", "twice.txt")
     assert (article.title, article.subtitle, article.byline) == (headline, None, "Tom Martin")
     assert [block.kind for block in article.blocks if block.text == headline] == ["title", "boilerplate"]
+
+
+_STORY_CLOSE = ("Board members said the subsidy would be reviewed every year, and that fares would not rise before "
+                "the summer, when a new vessel is due to enter service on the route.")
+
+
+def _kind_inside_the_story(line: str) -> str:
+    article = extract(f"Harbour ferry saved\n\nBy Jane Smith\n\n{STORY_OPENING}\n\n{line}\n\n{_STORY_CLOSE}\n", "widget.txt")
+    return next(block.kind for block in article.blocks if block.text == line)
+
+
+@pytest.mark.parametrize("line", [
+    "Print this page", "Save article", "Follow", "Comments", "View comments", "Join the conversation",
+    "You may also like", "Read next", "Copied", "Video", "Play video", "Skip Ad", "Register",
+    "Already a subscriber? Sign in", "Last modified on Tue 3 May 2022 10.32 BST", "Local News", "Report this comment",
+    "Terms and conditions", "Get the latest news delivered to your inbox", "Enter your email address",
+    "Thank you for subscribing", "Show more", "Load more", "Posted in Local News",
+    "Do you have a story? Email news@harbourtimes.co.uk", "Contact the newsroom", "Become a member",
+    "Updated 10:32, 3 May 2024", "Published 3 May 2024",
+])
+def test_a_widget_printed_inside_the_story_is_silent_not_a_chapter(line):
+    assert _kind_inside_the_story(line) == "boilerplate"
+
+
+@pytest.mark.parametrize("line", [
+    "Posted in a Facebook group on Monday, the video showed the ferry struggling in heavy seas.",
+    "Updated 2 May figures show the ferry carried 40,000 passengers last year.",
+    "Comments made by the harbour master angered residents at the meeting.",
+    "Video footage showed the vessel listing badly as it left the quay.",
+    "Join the conversation, the council urged residents, by attending the public meeting on Friday.",
+    "Published 3 May, the report found the crossing was the busiest in a decade.",
+    "Become a member of the ferry users' group, islanders were told, and your voice will count.",
+    "Show more patience, the harbour master told angry passengers.",
+])
+def test_a_story_sentence_that_opens_with_a_widgets_words_is_read(line):
+    assert _kind_inside_the_story(line) == "paragraph"
