@@ -38,15 +38,15 @@ PAGE_TALK: tuple[tuple[str, float], ...] = (
      r"|^\[email(&#160;|\s)protected\]$"
      r"|^((image|photo|picture|slide) )?\d+ ?(of|/) ?\d+$|^@\w{2,}$|^(twitter|x|instagram|threads|bluesky): ?@\w+"
      r"|\bfollow (him|her|them|me) on\b|^[\w.+-]+@[\w-]+(\.[\w-]+)+$", 1.0),
-    # a page's buttons and a picture's controls, each a line of its own
+    # a page's buttons, widgets and a picture's controls, each a line of its own
     (r"^(share|gift)( this| full)? (article|story)$|^(save|comment|print|expand|collapse)$"
      r"|^continue reading( the main story)?$|^article continues (below|after)\b|^(show|hide|toggle) caption$"
      r"|^\+? ?enlarge this image$|^click (here )?to enlarge\.?$|^reuse this content$|^paid (content|post|partnership)$"
      r"|^most (commented|viewed|read|popular|shared)$|^loading\W*$|^trending( now| stories)?$"
      r"|^(tweet|open in app|link copied)$"
-     r"|^scroll (down )?to continue\b|^was this (article|story|page) (helpful|useful)\b", 1.0),
-    # more buttons and widgets, each a line of its own: a player, a comments box, a newsletter form, a list of links
-    (r"^(follow|comments|view (all )?comments|report this comment|copied|video|play video|skip ad|register"
+     r"|^scroll (down )?to continue\b|^was this (article|story|page) (helpful|useful)\b"
+     # and widgets: a player, a comments box, a newsletter form, a list of links
+     r"|^(follow|comments|view (all )?comments|report this comment|copied|video|play video|skip ad|register"
      r"|show more|load more|read next|you may also like|save article|(print|save) this (page|article|story)"
      r"|enter your email( address)?|terms (and|&) conditions|terms of (use|service)|join the (conversation|discussion)"
      r"|become a (member|subscriber|supporter)( today)?"

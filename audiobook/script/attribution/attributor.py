@@ -672,7 +672,7 @@ class Attributor:
             candidate_gender = candidate_gender if candidate_gender != "unknown" else _first_name_gender(name)
             return pronoun == "they" or candidate_gender == gender or (candidate_gender == "unknown" and singular)
 
-        recent_first = sorted(self.people, key=lambda p: p.last_seen, reverse=True)
+        recent_first = self._recent_first()
         person = next((
             person for person in recent_first
             if fits(person.gender, could_be_he_or_she(person) and not person.they, person.name)
@@ -704,15 +704,19 @@ class Attributor:
         self._see(person)
         return person
 
+    def _recent_first(self) -> list[Person]:
+        """The people met so far, the most recently seen first."""
+        return sorted(self.people, key=lambda p: p.last_seen, reverse=True)
+
     def _find(self, noun_phrase: str) -> Person | None:
         if _ANOTHER.match(noun_phrase):
             # "One neighbour said … Another neighbour said": someone new, met only under these very words.
-            return next((person for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True)
+            return next((person for person in self._recent_first()
                          if person.described and person.name.lower() == noun_phrase.lower()), None)
         name = proper_name(noun_phrase)
         key = description_key(noun_phrase)
         said = gender_said_by(noun_phrase)
-        for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True):
+        for person in self._recent_first():
             if not _same_sex(said, person.gender):
                 continue
             if name and not person.described and (name == person.name or name in person.aliases):
@@ -750,14 +754,14 @@ class Attributor:
         # "the judge" is Judge Ann Price, whoever was named since: someone the text gave that word first.
         noun = re.compile(rf"\b{re.escape(match.group(1))}\b", re.IGNORECASE)
         if titled := next((
-            person for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True)
+            person for person in self._recent_first()
             if not person.described and any(noun.search(spelled_out(alias)) for alias in person.aliases)
         ), None):
             return titled
         # "the young man" is not Judge Sanchia Burrell, named since: someone known by an office is called by it.
         office = match.group(1).lower() in OFFICE_TITLES
         person = next((
-            person for person in sorted(self.people, key=lambda p: p.last_seen, reverse=True)
+            person for person in self._recent_first()
             if not person.described and not self._is_organisation(person) and person.gender in fits
             and (office or not _holds_office(person))
         ), None)
